@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "igncc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "igncc", targets: ["igncc"]),
+        .library(name: "IgnitionCompiler", targets: ["IgnitionCompiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        // System libraries, wrapped once each inside IgnitionCompiler (YAML/, JSON/).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        // renameat2 and syncfs, which Swift's Glibc module does not export.
+        .target(name: "CIgnccSystem"),
+        .target(
+            name: "IgnitionCompiler",
+            dependencies: [
+                "CYAML",
+                "CJansson",
+                "CIgnccSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "InventoryGen",
+            dependencies: ["IgnitionCompiler"]
+        ),
+        .executableTarget(
+            name: "igncc",
+            dependencies: [
+                "IgnitionCompiler",
+                "InventoryGen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "IgnitionCompilerTests",
+            dependencies: ["IgnitionCompiler"],
+            exclude: ["Fixtures"]
+        ),
+    ]
+)

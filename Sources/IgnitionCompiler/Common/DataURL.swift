@@ -1,0 +1,34 @@
+/// RFC 2397 data URLs as Butane writes them: percent-encoded text or base64, whichever is shorter.
+enum DataURL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        var escaped = "data:,"
+        escaped.reserveCapacity(bytes.count + 6)
+        let hex = Array("0123456789ABCDEF".utf8)
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if keepsLiteral(byte) {
+                scratch.append(byte)
+            } else {
+                scratch += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+        }
+        escaped += String(decoding: scratch, as: UTF8.self)
+        let base64 = "data:;base64," + Base64.encode(bytes)
+        return base64.utf8.count < escaped.utf8.count ? base64 : escaped
+    }
+
+    /// Unreserved characters and the reserved ones a data URL's data may carry literally.
+    private static func keepsLiteral(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"),
+             UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "/"),
+             UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "@"):
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// Reads one YAML mapping against the keys the schema allows: reports duplicate keys
+/// (with a note at the first), unknown keys (with a suggestion), and non-scalar keys.
+struct MappingReader {
+    let node: YAMLNode
+    /// What the mapping is, for messages: "host 'kube01'", "the site", …
+    let what: String
+    private(set) var entries: [(key: Located<String>, value: YAMLNode)] = []
+
+    /// Returns nil (after reporting) when `node` is not a mapping.
+    init?(_ node: YAMLNode, what: String, allowed: [String], diagnostics: inout Diagnostics) {
+        guard case .mapping = node.kind else {
+            if !node.isNull {
+                diagnostics.error("expected a mapping for \(what), found \(node.kindDescription)", at: node.location)
+            }
+            return nil
+        }
+        self.node = node
+        self.what = what
+        var seen: [String: SourceLocation] = [:]
+        for (key, value) in Self.flatten(node) {
+            guard let name = key.scalar else {
+                diagnostics.error("keys of \(what) must be scalars, found \(key.kindDescription)", at: key.location)
+                continue
+            }
+            if let first = seen[name] {
+                diagnostics.error("duplicate key '\(name)' in \(what)", at: key.location,
+                                  notes: [Diagnostic.Note("'\(name)' first defined here", at: first)])
+                continue
+            }
+            seen[name] = key.location
+            if !allowed.isEmpty && !allowed.contains(name) {
+                var message = "unknown key '\(name)' in \(what)"
+                if let suggestion = Spelling.suggestion(for: name, among: allowed) {
+                    message += "; did you mean '\(suggestion)'?"
+                }
+                diagnostics.error(message, at: key.location)
+                continue
+            }
+            entries.append((Located(name, at: key.location), value))
+        }
+    }
+
+    /// The mapping's pairs with YAML merge keys (`<<: *anchor`) applied: explicit keys win.
+    private static func flatten(_ node: YAMLNode) -> [(key: YAMLNode, value: YAMLNode)] {
+        guard case .mapping(let pairs) = node.kind else { return [] }
+        var own: [(key: YAMLNode, value: YAMLNode)] = []
+        var merged: [(key: YAMLNode, value: YAMLNode)] = []
+        for pair in pairs {
+            if pair.key.isPlainScalar, pair.key.scalar == "<<" {
+                let sources: [YAMLNode]
+                if case .sequence(let items) = pair.value.kind { sources = items } else { sources = [pair.value] }
+                for source in sources {
+                    for inherited in flatten(source)
+                    where !merged.contains(where: { $0.key.scalar == inherited.key.scalar }) {
+                        merged.append(inherited)
+                    }
+                }
+            } else {
+                own.append(pair)
+            }
+        }
+        let overridden = Set(own.compactMap(\.key.scalar))
+        return own + merged.filter { !overridden.contains($0.key.scalar ?? "") }
+    }
+
+    /// The value of `key`, or nil when it is absent or null.
+    func value(_ key: String) -> YAMLNode? {
+        guard let entry = entries.first(where: { $0.key.value == key }), !entry.value.isNull else { return nil }
+        return entry.value
+    }
+
+    func has(_ key: String) -> Bool { value(key) != nil }
+
+    /// The value of `key`, reporting it missing when absent.
+    func required(_ key: String, diagnostics: inout Diagnostics) -> YAMLNode? {
+        if let value = value(key) { return value }
+        diagnostics.error("missing required key '\(key)' in \(what)", at: node.location)
+        return nil
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+enum Spelling {
+    static func suggestion(for word: String, among candidates: [String]) -> String? {
+        let limit = max(1, min(3, word.count / 3))
+        var best: (String, Int)?
+        for candidate in candidates {
+            let d = distance(word.lowercased(), candidate.lowercased())
+            if d <= limit, d < (best?.1 ?? Int.max) { best = (candidate, d) }
+        }
+        return best?.0
+    }
+
+    /// Damerau-Levenshtein distance (optimal string alignment).
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return d[a.count][b.count]
+    }
+}

@@ -1,0 +1,100 @@
+/// Schema-typed reading of YAML 1.1 scalars: a field decides how its scalar is read, so a
+/// string field keeps `NO`, `1.20` or `0644` as written and an integer field reads `0644` as octal.
+enum Scalars {
+    /// The text of a scalar meant as a string, or nil (after reporting) for a collection.
+    static func string(_ node: YAMLNode, field: String, diagnostics: inout Diagnostics) -> Located<String>? {
+        guard let text = node.scalar else {
+            diagnostics.error("expected a string for '\(field)', found \(node.kindDescription)", at: node.location)
+            return nil
+        }
+        return Located(text, at: node.location)
+    }
+
+    static func integer(_ node: YAMLNode, field: String, diagnostics: inout Diagnostics) -> Located<Int>? {
+        guard let text = node.scalar, node.isPlainScalar || node.tag == "tag:yaml.org,2002:int",
+              let value = parseInteger(text) else {
+            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            diagnostics.error("expected an integer for '\(field)', found \(found)", at: node.location)
+            return nil
+        }
+        return Located(value, at: node.location)
+    }
+
+    static func boolean(_ node: YAMLNode, field: String, diagnostics: inout Diagnostics) -> Located<Bool>? {
+        guard let text = node.scalar, node.isPlainScalar || node.tag == "tag:yaml.org,2002:bool",
+              let value = parseBoolean(text) else {
+            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            diagnostics.error("expected true or false for '\(field)', found \(found)", at: node.location)
+            return nil
+        }
+        return Located(value, at: node.location)
+    }
+
+    /// The items of a list; a lone scalar is an error, as a one-item list is spelled `[x]`.
+    static func list(_ node: YAMLNode, field: String, diagnostics: inout Diagnostics) -> [YAMLNode]? {
+        guard case .sequence(let items) = node.kind else {
+            diagnostics.error("expected a list for '\(field)', found \(node.kindDescription)", at: node.location)
+            return nil
+        }
+        return items
+    }
+
+    static func stringList(_ node: YAMLNode, field: String, diagnostics: inout Diagnostics) -> [Located<String>] {
+        guard let items = list(node, field: field, diagnostics: &diagnostics) else { return [] }
+        return items.compactMap { string($0, field: field, diagnostics: &diagnostics) }
+    }
+
+    /// YAML 1.1 integers: decimal, `0o17`/`017` octal, `0x1f` hex, `0b101` binary, `_` separators.
+    static func parseInteger(_ text: String) -> Int? {
+        var body = Substring(text.filter { $0 != "_" })
+        var negative = false
+        if let sign = body.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            body = body.dropFirst()
+        }
+        guard !body.isEmpty else { return nil }
+        let magnitude: Int?
+        if body.hasPrefix("0x") || body.hasPrefix("0X") {
+            magnitude = Int(body.dropFirst(2), radix: 16)
+        } else if body.hasPrefix("0o") || body.hasPrefix("0O") {
+            magnitude = Int(body.dropFirst(2), radix: 8)
+        } else if body.hasPrefix("0b") || body.hasPrefix("0B") {
+            magnitude = Int(body.dropFirst(2), radix: 2)
+        } else if body.count > 1, body.hasPrefix("0") {
+            magnitude = Int(body.dropFirst(), radix: 8)
+        } else {
+            magnitude = body.allSatisfy(\.isASCIIDigit) ? Int(body) : nil
+        }
+        return magnitude.map { negative ? -$0 : $0 }
+    }
+
+    static func parseBoolean(_ text: String) -> Bool? {
+        switch text {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N": return false
+        default: return nil
+        }
+    }
+
+    /// A pass-through value typed by YAML 1.1 resolution of plain scalars.
+    static func configValue(_ node: YAMLNode) -> ConfigValue {
+        switch node.kind {
+        case .sequence(let items): return .list(items.map(configValue))
+        case .mapping(let pairs):
+            return .map(pairs.map { ConfigValue.KeyedValue(key: $0.key.scalar ?? "", value: configValue($0.value)) })
+        case .scalar(let text, _):
+            guard node.isPlainScalar else { return .string(text) }
+            if node.isNull { return .null }
+            if let b = parseBoolean(text), text.count > 1 { return .bool(b) }
+            if let i = parseInteger(text) { return .int(i) }
+            if isFloat(text) { return .float(text) }
+            return .string(text)
+        }
+    }
+
+    private static func isFloat(_ text: String) -> Bool {
+        let body = text.drop { $0 == "-" || $0 == "+" }
+        guard !body.isEmpty, body.contains(".") || body.contains("e") || body.contains("E") else { return false }
+        return Double(body) != nil && body.first != "e" && body.first != "E"
+    }
+}

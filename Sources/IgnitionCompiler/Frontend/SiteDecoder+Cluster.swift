@@ -1,0 +1,89 @@
+/// The sections read here are type-checked now and used by the inventory, DNS and serve backends.
+extension SiteDecoder {
+    mutating func decodeKubernetes(_ node: YAMLNode) -> Kubernetes? {
+        let keys = ["version", "cluster_name", "network_plugin", "container_manager", "pods_cidr", "services_cidr",
+                    "node_network", "api", "vars"]
+        guard let reader = MappingReader(node, what: "'kubernetes'", allowed: keys, diagnostics: &diagnostics) else { return nil }
+        func string(_ key: String, _ diagnostics: inout Diagnostics) -> Located<String>? {
+            reader.value(key).flatMap { Scalars.string($0, field: key, diagnostics: &diagnostics) }
+        }
+        var api: Kubernetes.API?
+        if let n = reader.value("api"),
+           let apiReader = MappingReader(n, what: "'kubernetes.api'", allowed: ["name", "vip"], diagnostics: &diagnostics) {
+            let name = apiReader.required("name", diagnostics: &diagnostics)
+                .flatMap { Scalars.string($0, field: "name", diagnostics: &diagnostics) }
+            let vip = apiReader.value("vip").flatMap { ipv4Address($0, field: "vip") }
+            if let name {
+                if let problem = DNSName.problem(in: name.value) {
+                    diagnostics.error("API name '\(name.value)' \(problem)", at: name.location)
+                }
+                api = Kubernetes.API(name: name, vip: vip)
+            }
+        }
+        var vars: [(key: Located<String>, value: ConfigValue)] = []
+        if let n = reader.value("vars"),
+           let varsReader = MappingReader(n, what: "'kubernetes.vars'", allowed: [], diagnostics: &diagnostics) {
+            vars = varsReader.entries.map { ($0.key, Scalars.configValue($0.value)) }
+        }
+        return Kubernetes(
+            version: string("version", &diagnostics),
+            clusterName: string("cluster_name", &diagnostics),
+            networkPlugin: string("network_plugin", &diagnostics),
+            containerManager: string("container_manager", &diagnostics),
+            podsCIDR: reader.value("pods_cidr").flatMap { ipv4Network($0, field: "pods_cidr") },
+            servicesCIDR: reader.value("services_cidr").flatMap { ipv4Network($0, field: "services_cidr") },
+            nodeNetwork: string("node_network", &diagnostics),
+            api: api,
+            vars: vars)
+    }
+
+    mutating func decodeDNS(_ node: YAMLNode) -> DNSConfig? {
+        guard let reader = MappingReader(node, what: "'dns'", allowed: ["ttl", "email", "nameservers", "records", "reverse"],
+                                         diagnostics: &diagnostics) else { return nil }
+        let ttl = reader.value("ttl").flatMap { Scalars.integer($0, field: "ttl", diagnostics: &diagnostics) }
+        if let ttl, ttl.value < 0 || ttl.value > Int(Int32.max) {
+            diagnostics.error("'ttl' must be between 0 and 2147483647, found \(ttl.value)", at: ttl.location)
+        }
+        let email = reader.value("email").flatMap { Scalars.string($0, field: "email", diagnostics: &diagnostics) }
+        let nameservers = reader.value("nameservers")
+            .map { Scalars.stringList($0, field: "nameservers", diagnostics: &diagnostics) } ?? []
+        var records: [DNSRecord] = []
+        if let n = reader.value("records"), let items = Scalars.list(n, field: "records", diagnostics: &diagnostics) {
+            records = items.compactMap { decodeRecord($0) }
+        }
+        let reverse = reader.value("reverse")
+            .flatMap { Scalars.boolean($0, field: "reverse", diagnostics: &diagnostics) }?.value ?? false
+        return DNSConfig(ttl: ttl, email: email, nameservers: nameservers, records: records, reverse: reverse)
+    }
+
+    private mutating func decodeRecord(_ node: YAMLNode) -> DNSRecord? {
+        guard let reader = MappingReader(node, what: "a DNS record", allowed: ["name", "type", "value", "ttl"],
+                                         diagnostics: &diagnostics) else { return nil }
+        let name = reader.required("name", diagnostics: &diagnostics)
+            .flatMap { Scalars.string($0, field: "name", diagnostics: &diagnostics) }
+        let type = reader.required("type", diagnostics: &diagnostics)
+            .flatMap { enumeration($0, field: "type", as: DNSRecord.RecordType.self) }
+        let value = reader.required("value", diagnostics: &diagnostics)
+            .flatMap { Scalars.string($0, field: "value", diagnostics: &diagnostics) }
+        let ttl = reader.value("ttl").flatMap { Scalars.integer($0, field: "ttl", diagnostics: &diagnostics) }
+        guard let name, let type, let value else { return nil }
+        if type.value == .A, IPv4Address(value.value) == nil {
+            diagnostics.error("'\(value.value)' is not an IPv4 address (for an A record)", at: value.location)
+        }
+        return DNSRecord(name: name, type: type, value: value, ttl: ttl, location: node.location)
+    }
+
+    mutating func decodeServe(_ node: YAMLNode) -> Serve? {
+        guard let reader = MappingReader(node, what: "'serve'", allowed: ["base_url"], diagnostics: &diagnostics) else { return nil }
+        let url = reader.value("base_url").flatMap { Scalars.string($0, field: "base_url", diagnostics: &diagnostics) }
+        if let url {
+            let lower = url.value.lowercased()
+            let rest = lower.hasPrefix("http://") ? lower.dropFirst(7) : lower.hasPrefix("https://") ? lower.dropFirst(8) : nil
+            if rest == nil || rest!.isEmpty || rest!.hasPrefix("/") || url.value.contains(where: \.isWhitespace) {
+                diagnostics.error("'base_url' must be an http:// or https:// URL with a host, found '\(url.value)'",
+                                  at: url.location)
+            }
+        }
+        return Serve(baseURL: url)
+    }
+}

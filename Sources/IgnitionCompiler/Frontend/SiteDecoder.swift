@@ -1,0 +1,160 @@
+/// Front-end: the YAML tree of a site file → the `Site` IR, with defaults applied.
+/// Reports every schema problem it finds (types, missing and unknown keys, malformed values);
+/// cross-cutting rules (uniqueness, membership) are `SiteValidator`'s.
+struct SiteDecoder {
+    static let supportedVersion = 1
+    static let topLevelKeys = ["version", "site", "domain", "defaults", "networks", "hosts", "kubernetes", "dns", "serve"]
+    /// Keys a host may set and `defaults` may provide.
+    static let inheritedKeys = ["os", "install_disk", "user", "ssh_authorized_keys", "timezone", "butane", "ignition_version", "vm"]
+    static let hostKeys = inheritedKeys + ["roles", "labels", "nics"]
+
+    var diagnostics = Diagnostics()
+    let baseDirectory: String
+
+    mutating func decode(_ root: YAMLNode) -> Site? {
+        guard let top = MappingReader(root, what: "the site", allowed: Self.topLevelKeys, diagnostics: &diagnostics) else {
+            if root.isNull { diagnostics.error("the site file is empty", at: root.location) }
+            return nil
+        }
+        guard let versionNode = top.required("version", diagnostics: &diagnostics),
+              let version = Scalars.integer(versionNode, field: "version", diagnostics: &diagnostics) else { return nil }
+        guard version.value == Self.supportedVersion else {
+            diagnostics.error("unsupported site format version \(version.value); this igncc reads version \(Self.supportedVersion)",
+                              at: version.location)
+            return nil
+        }
+        let name = top.required("site", diagnostics: &diagnostics).flatMap { siteName($0) }
+        let domain = top.required("domain", diagnostics: &diagnostics).flatMap { domainName($0) }
+        let defaults = top.value("defaults").flatMap {
+            MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys, diagnostics: &diagnostics)
+        }
+        let networks = top.required("networks", diagnostics: &diagnostics).map { decodeNetworks($0) } ?? []
+        var hosts: [Host] = []
+        if let hostsNode = top.required("hosts", diagnostics: &diagnostics) {
+            hosts = decodeHosts(hostsNode, defaults: defaults)
+        }
+        let kubernetes = top.value("kubernetes").flatMap { decodeKubernetes($0) }
+        let dns = top.value("dns").flatMap { decodeDNS($0) }
+        let serve = top.value("serve").flatMap { decodeServe($0) }
+        guard let name, let domain else { return nil }
+        return Site(version: version.value, name: name, domain: domain, networks: networks, hosts: hosts,
+                    kubernetes: kubernetes, dns: dns, serve: serve, baseDirectory: baseDirectory)
+    }
+
+    private mutating func siteName(_ node: YAMLNode) -> Located<String>? {
+        guard let name = Scalars.string(node, field: "site", diagnostics: &diagnostics) else { return nil }
+        if name.value.isEmpty || !name.value.allSatisfy({ ("a"..."z").contains($0) || $0.isASCIIDigit || $0 == "-" }) {
+            diagnostics.error("site name '\(name.value)' must be lowercase letters, digits and '-'", at: name.location)
+        }
+        return name
+    }
+
+    private mutating func domainName(_ node: YAMLNode) -> Located<String>? {
+        guard let domain = Scalars.string(node, field: "domain", diagnostics: &diagnostics) else { return nil }
+        var name = domain.value
+        if name.hasSuffix(".") { name.removeLast() }
+        if let problem = DNSName.problem(in: name) {
+            diagnostics.error("domain '\(domain.value)' \(problem)", at: domain.location)
+        }
+        return Located(name.lowercased(), at: domain.location)
+    }
+
+    // MARK: Networks
+
+    private mutating func decodeNetworks(_ node: YAMLNode) -> [Network] {
+        guard let reader = MappingReader(node, what: "'networks'", allowed: [], diagnostics: &diagnostics) else { return [] }
+        return reader.entries.compactMap { decodeNetwork(name: $0.key, $0.value) }
+    }
+
+    private mutating func decodeNetwork(name: Located<String>, _ node: YAMLNode) -> Network? {
+        if !Names.isSimpleIdentifier(name.value) {
+            diagnostics.error("network name '\(name.value)' must be letters, digits, '-' and '_'", at: name.location)
+        }
+        let what = "network '\(name.value)'"
+        guard let reader = MappingReader(node, what: what, allowed: ["cidr", "gateway", "dns", "search", "libvirt"],
+                                         diagnostics: &diagnostics) else {
+            if node.isNull { diagnostics.error("missing required key 'cidr' in \(what)", at: node.location) }
+            return nil
+        }
+        let cidr = reader.required("cidr", diagnostics: &diagnostics).flatMap { ipv4Network($0, field: "cidr") }
+        let gateway = reader.value("gateway").flatMap { ipv4Address($0, field: "gateway") }
+        let dns = reader.value("dns").map { addressList($0, field: "dns") } ?? []
+        var search: [Located<String>] = []
+        if let n = reader.value("search") {
+            search = Scalars.stringList(n, field: "search", diagnostics: &diagnostics)
+            for entry in search {
+                if let problem = DNSName.problem(in: entry.value) {
+                    diagnostics.error("search domain '\(entry.value)' \(problem)", at: entry.location)
+                }
+            }
+        }
+        let libvirt = reader.value("libvirt").flatMap { decodeLibvirt($0, network: name.value) }
+        guard let cidr else { return nil }
+        return Network(name: name, cidr: cidr, gateway: gateway, dns: dns, search: search, libvirt: libvirt,
+                       location: name.location)
+    }
+
+    private mutating func decodeLibvirt(_ node: YAMLNode, network: String) -> LibvirtNetwork? {
+        guard let reader = MappingReader(node, what: "'libvirt' of network '\(network)'",
+                                         allowed: ["mode", "bridge", "dhcp_range"], diagnostics: &diagnostics) else { return nil }
+        var mode = Located(LibvirtNetwork.Mode.nat, at: node.location)
+        if let modeNode = reader.value("mode"), let parsed = enumeration(modeNode, field: "mode", as: LibvirtNetwork.Mode.self) {
+            mode = parsed
+        }
+        let bridge = reader.value("bridge").flatMap { Scalars.string($0, field: "bridge", diagnostics: &diagnostics) }
+        var range: (start: Located<IPv4Address>, end: Located<IPv4Address>)?
+        if let rangeNode = reader.value("dhcp_range"), let items = Scalars.list(rangeNode, field: "dhcp_range", diagnostics: &diagnostics) {
+            if items.count != 2 {
+                diagnostics.error("'dhcp_range' needs exactly two addresses, the first and the last, found \(items.count)",
+                                  at: rangeNode.location)
+            } else if let start = ipv4Address(items[0], field: "dhcp_range"), let end = ipv4Address(items[1], field: "dhcp_range") {
+                range = (start, end)
+            }
+        }
+        return LibvirtNetwork(mode: mode, bridge: bridge, dhcpRange: range)
+    }
+
+    // MARK: Shared value readers
+
+    mutating func ipv4Address(_ node: YAMLNode, field: String) -> Located<IPv4Address>? {
+        guard let text = Scalars.string(node, field: field, diagnostics: &diagnostics) else { return nil }
+        guard let address = IPv4Address(text.value) else {
+            diagnostics.error("'\(text.value)' is not an IPv4 address (for '\(field)')", at: text.location)
+            return nil
+        }
+        return Located(address, at: text.location)
+    }
+
+    mutating func addressList(_ node: YAMLNode, field: String) -> [Located<IPv4Address>] {
+        guard let items = Scalars.list(node, field: field, diagnostics: &diagnostics) else { return [] }
+        return items.compactMap { ipv4Address($0, field: field) }
+    }
+
+    mutating func ipv4Network(_ node: YAMLNode, field: String) -> Located<IPv4Network>? {
+        guard let text = Scalars.string(node, field: field, diagnostics: &diagnostics) else { return nil }
+        switch IPv4Network.parse(text.value) {
+        case .success(let network):
+            return Located(network, at: text.location)
+        case .failure(.hostBitsSet(let network)):
+            diagnostics.error("'\(text.value)' has host bits set; the network is '\(network)'", at: text.location)
+        case .failure(.malformed):
+            diagnostics.error("'\(text.value)' is not an IPv4 network in CIDR notation (for '\(field)')", at: text.location)
+        }
+        return nil
+    }
+
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ node: YAMLNode, field: String, as type: E.Type) -> Located<E>?
+    where E.RawValue == String {
+        guard let text = Scalars.string(node, field: field, diagnostics: &diagnostics) else { return nil }
+        guard let value = E(rawValue: text.value) else {
+            let allowed = E.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            var message = "'\(text.value)' is not a valid '\(field)'; expected one of \(allowed)"
+            if let suggestion = Spelling.suggestion(for: text.value, among: E.allCases.map(\.rawValue)) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            diagnostics.error(message, at: text.location)
+            return nil
+        }
+        return Located(value, at: text.location)
+    }
+}

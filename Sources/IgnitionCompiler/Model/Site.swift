@@ -1,0 +1,166 @@
+/// The typed intermediate representation of a site: what every backend reads.
+///
+/// Built by the front-end from `site.yaml` with defaults applied, then checked by
+/// `SiteValidator`. Fields that diagnostics point at keep their source location.
+public struct Site: Sendable {
+    public var version: Int
+    public var name: Located<String>
+    public var domain: Located<String>
+    public var networks: [Network]
+    public var hosts: [Host]
+    public var kubernetes: Kubernetes?
+    public var dns: DNSConfig?
+    public var serve: Serve?
+    /// The directory the site file is in, for snippet paths relative to it.
+    public var baseDirectory: String
+
+    public func network(named name: String) -> Network? {
+        networks.first { $0.name.value == name }
+    }
+}
+
+public enum OperatingSystem: String, Sendable, CaseIterable {
+    case fcos
+    case flatcar
+}
+
+/// The Ignition config spec version a host's config is written in.
+public enum IgnitionSpec: String, Sendable, CaseIterable, Comparable {
+    case v3_3_0 = "3.3.0"
+    case v3_4_0 = "3.4.0"
+    case v3_5_0 = "3.5.0"
+
+    public static let `default` = IgnitionSpec.v3_4_0
+
+    public static func < (a: IgnitionSpec, b: IgnitionSpec) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+public enum Role: String, Sendable, CaseIterable {
+    case controlPlane = "control-plane"
+    case etcd
+    case worker
+}
+
+public struct Host: Sendable {
+    public var name: Located<String>
+    public var os: Located<OperatingSystem>
+    public var installDisk: Located<String>
+    public var user: Located<String>
+    public var sshAuthorizedKeys: [Located<String>]
+    public var timezone: Located<String>?
+    /// Butane snippets in merge order (defaults first, host last). Merged by a later stage.
+    public var butane: [Located<String>]
+    public var roles: [Located<Role>]
+    public var labels: [Located<KeyValue>]
+    public var nics: [NIC]
+    public var vm: VMSizing
+    public var ignitionVersion: Located<IgnitionSpec>
+    /// Where the host's key is.
+    public var location: SourceLocation
+
+    public func has(_ role: Role) -> Bool { roles.contains { $0.value == role } }
+}
+
+public struct KeyValue: Sendable, Equatable {
+    public var key: String
+    public var value: String
+}
+
+public struct NIC: Sendable {
+    public var mac: Located<MACAddress>
+    /// The interface name pinned to the MAC, if any.
+    public var name: Located<String>?
+    public var network: Located<String>
+    /// A static address; `nil` means DHCP.
+    public var address: Located<IPv4Address>?
+    /// `false` keeps a gateway network from installing a default route through this NIC.
+    public var defaultRoute: Located<Bool>?
+    public var location: SourceLocation
+
+    /// The connection's name in generated files: the pinned name, else network and MAC suffix.
+    public var connectionName: String {
+        if let name { return name.value }
+        return network.value + "-" + mac.value.compact
+    }
+}
+
+public struct VMSizing: Sendable, Equatable {
+    public var memoryMiB: Int = 4096
+    public var vcpus: Int = 2
+    public var diskGiB: Int = 20
+}
+
+public struct Network: Sendable {
+    public var name: Located<String>
+    public var cidr: Located<IPv4Network>
+    public var gateway: Located<IPv4Address>?
+    public var dns: [Located<IPv4Address>]
+    public var search: [Located<String>]
+    public var libvirt: LibvirtNetwork?
+    public var location: SourceLocation
+}
+
+public struct LibvirtNetwork: Sendable {
+    public enum Mode: String, Sendable, CaseIterable { case nat, route, isolated }
+    public var mode: Located<Mode>
+    public var bridge: Located<String>?
+    public var dhcpRange: (start: Located<IPv4Address>, end: Located<IPv4Address>)?
+}
+
+public struct Kubernetes: Sendable {
+    public var version: Located<String>?
+    public var clusterName: Located<String>?
+    public var networkPlugin: Located<String>?
+    public var containerManager: Located<String>?
+    public var podsCIDR: Located<IPv4Network>?
+    public var servicesCIDR: Located<IPv4Network>?
+    /// The network whose address is each node's `ip`; defaults to the first NIC's.
+    public var nodeNetwork: Located<String>?
+    public var api: API?
+    /// Passed through to Kubespray's group_vars, in source order.
+    public var vars: [(key: Located<String>, value: ConfigValue)]
+
+    public struct API: Sendable {
+        public var name: Located<String>
+        public var vip: Located<IPv4Address>?
+    }
+}
+
+public struct DNSConfig: Sendable {
+    public var ttl: Located<Int>?
+    public var email: Located<String>?
+    public var nameservers: [Located<String>]
+    public var records: [DNSRecord]
+    public var reverse: Bool
+}
+
+public struct DNSRecord: Sendable {
+    public enum RecordType: String, Sendable, CaseIterable { case A, AAAA, CNAME, TXT, SRV, MX }
+    public var name: Located<String>
+    public var type: Located<RecordType>
+    public var value: Located<String>
+    public var ttl: Located<Int>?
+    public var location: SourceLocation
+}
+
+public struct Serve: Sendable {
+    public var baseURL: Located<String>?
+}
+
+/// A YAML value passed through untouched (typed by YAML 1.1 resolution), in source order.
+public indirect enum ConfigValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case float(String)
+    case string(String)
+    case list([ConfigValue])
+    case map([KeyedValue])
+
+    public struct KeyedValue: Sendable, Equatable {
+        public var key: String
+        public var value: ConfigValue
+    }
+}

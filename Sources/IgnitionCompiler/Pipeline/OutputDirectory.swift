@@ -1,0 +1,141 @@
+import CIgnccSystem
+import Foundation
+import Glibc
+
+/// Writes an output tree atomically: everything goes into a temporary sibling directory,
+/// which is flushed to disk and then swapped in with one rename. A failed or killed build
+/// leaves the previous tree as it was; an interrupted one leaves only a hidden sibling,
+/// cleaned up by the next build.
+public enum OutputDirectory {
+    /// Present in every tree igncc writes; igncc replaces no directory without it.
+    public static let markerName = ".igncc-output"
+    static let markerText = "This directory is written by igncc; 'igncc build' replaces it whole.\n"
+
+    public struct WriteError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func write(_ files: [OutputFile], to path: String) throws {
+        var target = path
+        while target.count > 1 && target.hasSuffix("/") { target.removeLast() }
+        let url = URL(fileURLWithPath: target)
+        let parent = url.deletingLastPathComponent().path
+        let base = url.lastPathComponent
+        let existing = try inspect(target)
+        removeStaleSiblings(parent: parent, base: base)
+
+        let staging = parent + "/.\(base).igncc-new-\(getpid())"
+        try? FileManager.default.removeItem(atPath: staging)
+        do {
+            try makeDirectory(staging)
+            try writeFile(staging + "/" + markerName, Array(markerText.utf8), mode: 0o644)
+            for file in files {
+                try checkRelative(file.relativePath)
+                let full = staging + "/" + file.relativePath
+                try makeParents(of: full, below: staging)
+                try writeFile(full, file.contents, mode: file.mode)
+            }
+            try flush(staging)
+            if existing {
+                if igncc_rename_exchange(staging, target) != 0 {
+                    guard errno == EINVAL || errno == ENOSYS else { throw failure("cannot replace '\(target)'") }
+                    // No atomic exchange on this file system: move the old tree aside first.
+                    let aside = parent + "/.\(base).igncc-old-\(getpid())"
+                    guard rename(target, aside) == 0 else { throw failure("cannot move '\(target)' aside") }
+                    guard rename(staging, target) == 0 else { throw failure("cannot move the new tree to '\(target)'") }
+                    try? FileManager.default.removeItem(atPath: aside)
+                } else {
+                    // `staging` now holds the previous tree.
+                    try? FileManager.default.removeItem(atPath: staging)
+                }
+            } else if rename(staging, target) != 0 {
+                throw failure("cannot move the new tree to '\(target)'")
+            }
+            try flush(parent)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    /// Whether `path` holds a previous tree to replace; throws when it is something igncc must not touch.
+    private static func inspect(_ path: String) throws -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return false }
+            throw failure("cannot inspect '\(path)'")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw WriteError(description: "'\(path)' exists and is not a directory; refusing to replace it")
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if !entries.isEmpty && !entries.contains(markerName) {
+            throw WriteError(description:
+                "'\(path)' exists and was not written by igncc (it has no \(markerName)); refusing to replace it")
+        }
+        return true
+    }
+
+    /// Removes staging trees left by builds that were killed (their process is gone).
+    private static func removeStaleSiblings(parent: String, base: String) {
+        let prefix = ".\(base).igncc-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.split(separator: "-").last ?? ""), pid != getpid(),
+                  kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            let path = parent + "/" + name
+            if FileManager.default.fileExists(atPath: path + "/" + markerName) {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+
+    private static func checkRelative(_ path: String) throws {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if path.hasPrefix("/") || parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            throw WriteError(description: "internal error: output path '\(path)' is not a plain relative path")
+        }
+    }
+
+    private static func makeDirectory(_ path: String) throws {
+        guard mkdir(path, 0o755) == 0 else { throw failure("cannot create directory '\(path)'") }
+        chmod(path, 0o755)
+    }
+
+    private static func makeParents(of file: String, below root: String) throws {
+        var missing: [String] = []
+        var directory = (file as NSString).deletingLastPathComponent
+        while directory != root && access(directory, F_OK) != 0 {
+            missing.append(directory)
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        for path in missing.reversed() { try makeDirectory(path) }
+    }
+
+    private static func writeFile(_ path: String, _ bytes: [UInt8], mode: UInt16) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw failure("cannot create '\(path)'") }
+        defer { close(fd) }
+        guard fchmod(fd, mode_t(mode)) == 0 else { throw failure("cannot set the mode of '\(path)'") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write '\(path)'")
+            }
+            offset += n
+        }
+    }
+
+    /// Flushes the file system holding `path` and the directory entry itself.
+    private static func flush(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("cannot open '\(path)'") }
+        defer { close(fd) }
+        guard igncc_syncfs(fd) == 0, fsync(fd) == 0 else { throw failure("cannot flush '\(path)' to disk") }
+    }
+
+    private static func failure(_ what: String) -> WriteError {
+        WriteError(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,183 @@
+import CYAML
+
+/// Parses YAML text into `YAMLNode`s with libyaml's event API. The only file that sees libyaml.
+package struct YAMLParser {
+    package var limits = YAMLLimits()
+
+    package init() {}
+
+    /// Parses one document. Problems are reported into `diagnostics`; returns nil on a fatal one.
+    package func parse(_ bytes: [UInt8], file: String, diagnostics: inout Diagnostics) -> YAMLNode? {
+        if bytes.count > limits.maxInputBytes {
+            diagnostics.error("input is \(bytes.count) bytes; the limit is \(limits.maxInputBytes) bytes",
+                              at: SourceLocation(file: file, line: 1, column: 1))
+            return nil
+        }
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            diagnostics.error("cannot initialize the YAML parser", at: nil)
+            return nil
+        }
+        defer { yaml_parser_delete(&parser) }
+
+        return bytes.withUnsafeBufferPointer { buffer -> YAMLNode? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
+            var builder = Builder(file: file, limits: limits)
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    builder.reportParserError(parser, into: &diagnostics)
+                    return nil
+                }
+                defer { yaml_event_delete(&event) }
+                let done = event.type == YAML_STREAM_END_EVENT
+                if let problem = builder.consume(event) {
+                    diagnostics.error(problem.message, at: problem.location, notes: problem.notes)
+                    return nil
+                }
+                if done { break }
+            }
+            guard let root = builder.root else {
+                diagnostics.error("the file has no YAML document", at: SourceLocation(file: file, line: 1, column: 1))
+                return nil
+            }
+            return root
+        }
+    }
+}
+
+/// Turns the event stream into a tree, resolving aliases and enforcing limits.
+private struct Builder {
+    let file: String
+    let limits: YAMLLimits
+    var root: YAMLNode?
+    var documents = 0
+    var anchors: [String: YAMLNode] = [:]
+    var expanded = 0
+
+    enum Frame {
+        case sequence(start: SourceLocation, tag: String?, anchor: String?, items: [YAMLNode])
+        case mapping(start: SourceLocation, tag: String?, anchor: String?, pairs: [(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?)
+    }
+    var stack: [Frame] = []
+
+    struct Problem {
+        var message: String
+        var location: SourceLocation?
+        var notes: [Diagnostic.Note] = []
+    }
+
+    init(file: String, limits: YAMLLimits) {
+        self.file = file
+        self.limits = limits
+    }
+
+    func location(_ mark: yaml_mark_t) -> SourceLocation {
+        SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+
+    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+    }
+
+    mutating func consume(_ event: yaml_event_t) -> Problem? {
+        let start = location(event.start_mark)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents > 1 {
+                return Problem(message: "expected a single YAML document, found a second one", location: start)
+            }
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let length = Int(data.length)
+            if length > limits.maxScalarBytes {
+                return Problem(message: "scalar is \(length) bytes; the limit is \(limits.maxScalarBytes) bytes", location: start)
+            }
+            let text = data.value.map {
+                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+            } ?? ""
+            let style: YAMLNode.ScalarStyle
+            switch data.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: style = .folded
+            default: style = .plain
+            }
+            let tag = Self.string(data.tag).flatMap { $0 == "!" ? nil : $0 }
+            let node = YAMLNode(.scalar(text, style), tag: tag, location: start)
+            return add(node, anchor: Self.string(data.anchor))
+        case YAML_ALIAS_EVENT:
+            let name = Self.string(event.data.alias.anchor) ?? ""
+            guard let target = anchors[name] else {
+                return Problem(message: "unknown alias '*\(name)'", location: start)
+            }
+            expanded &+= target.weight
+            if expanded > limits.maxExpandedNodes {
+                return Problem(
+                    message: "aliases expand the document past \(limits.maxExpandedNodes) nodes",
+                    location: start,
+                    notes: [Diagnostic.Note("anchor '&\(name)' defined here", at: target.location)])
+            }
+            return add(target, anchor: nil)
+        case YAML_SEQUENCE_START_EVENT:
+            if stack.count >= limits.maxDepth {
+                return Problem(message: "nesting is deeper than \(limits.maxDepth) levels", location: start)
+            }
+            let data = event.data.sequence_start
+            stack.append(.sequence(start: start, tag: Self.string(data.tag), anchor: Self.string(data.anchor), items: []))
+        case YAML_MAPPING_START_EVENT:
+            if stack.count >= limits.maxDepth {
+                return Problem(message: "nesting is deeper than \(limits.maxDepth) levels", location: start)
+            }
+            let data = event.data.mapping_start
+            stack.append(.mapping(start: start, tag: Self.string(data.tag), anchor: Self.string(data.anchor), pairs: [], pendingKey: nil))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return nil }
+            switch frame {
+            case let .sequence(start, tag, anchor, items):
+                return add(YAMLNode(.sequence(items), tag: tag, location: start), anchor: anchor)
+            case let .mapping(start, tag, anchor, pairs, _):
+                return add(YAMLNode(.mapping(pairs), tag: tag, location: start), anchor: anchor)
+            }
+        default:
+            break
+        }
+        return nil
+    }
+
+    mutating func add(_ node: YAMLNode, anchor: String?) -> Problem? {
+        if let anchor { anchors[anchor] = node }
+        guard let top = stack.popLast() else {
+            root = node
+            return nil
+        }
+        switch top {
+        case .sequence(let start, let tag, let anchor, var items):
+            items.append(node)
+            stack.append(.sequence(start: start, tag: tag, anchor: anchor, items: items))
+        case .mapping(let start, let tag, let anchor, var pairs, let pendingKey):
+            if let key = pendingKey {
+                pairs.append((key, node))
+                stack.append(.mapping(start: start, tag: tag, anchor: anchor, pairs: pairs, pendingKey: nil))
+            } else {
+                stack.append(.mapping(start: start, tag: tag, anchor: anchor, pairs: pairs, pendingKey: node))
+            }
+        }
+        return nil
+    }
+
+    func reportParserError(_ parser: yaml_parser_t, into diagnostics: inout Diagnostics) {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var notes: [Diagnostic.Note] = []
+        if let context = parser.context.map({ String(cString: $0) }) {
+            notes.append(Diagnostic.Note(context, at: location(parser.context_mark)))
+        }
+        let at = parser.error == YAML_READER_ERROR
+            ? SourceLocation(file: file, line: 1, column: 1)
+            : location(parser.problem_mark)
+        diagnostics.error(problem, at: at, notes: notes)
+    }
+}

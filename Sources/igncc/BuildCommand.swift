@@ -1,0 +1,62 @@
+import ArgumentParser
+import IgnitionCompiler
+
+extension BuildTarget: ExpressibleByArgument {}
+
+/// `--target all` or one target; later issues add targets.
+enum TargetChoice: ExpressibleByArgument, Equatable {
+    case all
+    case one(BuildTarget)
+
+    init?(argument: String) {
+        if argument == "all" {
+            self = .all
+        } else if let target = BuildTarget(rawValue: argument) {
+            self = .one(target)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ["all"] + BuildTarget.allCases.map(\.rawValue) }
+
+    var targets: [BuildTarget] {
+        switch self {
+        case .all: return BuildTarget.allCases
+        case .one(let target): return [target]
+        }
+    }
+}
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Compile a site into the output directory, replacing it atomically.")
+
+    @OptionGroup var options: SiteOptions
+
+    @Option(name: .long, help: "What to build: \(TargetChoice.allValueStrings.joined(separator: ", ")).")
+    var target: [TargetChoice] = [.all]
+
+    @Option(name: .shortAndLong, help: "The output directory (replaced whole).")
+    var output = "out"
+
+    @Flag(name: .long, help: "Indent JSON output.")
+    var pretty = false
+
+    func run() throws {
+        guard let site = options.loadAndReport() else { throw ExitCode.failure }
+        var targets: [BuildTarget] = []
+        for choice in target {
+            for t in choice.targets where !targets.contains(t) { targets.append(t) }
+        }
+        let files = Compiler.build(site, options: BuildOptions(targets: targets, pretty: pretty))
+        do {
+            try OutputDirectory.write(files, to: output)
+        } catch {
+            printError("igncc: error: \(error)\n")
+            throw ExitCode.failure
+        }
+        print("igncc: wrote \(files.count) files for \(site.hosts.count) hosts to \(output)")
+    }
+}

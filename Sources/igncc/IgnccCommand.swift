@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct IgnccCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "igncc",
+        abstract: "Compile a bare-metal Kubernetes site (site.yaml) into Ignition, network and inventory files.",
+        subcommands: [BuildCommand.self, CheckCommand.self])
+}

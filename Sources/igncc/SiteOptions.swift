@@ -1,0 +1,20 @@
+import ArgumentParser
+import IgnitionCompiler
+
+/// The site file and how strictly to judge it; shared by every subcommand that reads a site.
+struct SiteOptions: ParsableArguments {
+    @Argument(help: "The site file.", completion: .file(extensions: ["yaml", "yml"]))
+    var site: String = "site.yaml"
+
+    @Flag(name: .shortAndLong, help: "Treat warnings as errors.")
+    var strict = false
+
+    /// Loads the site and prints its diagnostics; returns the IR when it may be compiled.
+    func loadAndReport() -> Site? {
+        let loaded = Compiler.load(path: site)
+        let printer = DiagnosticPrinter(sources: loaded.sources)
+        printer.print(loaded.diagnostics)
+        let failed = loaded.diagnostics.hasErrors || (strict && !loaded.diagnostics.all.isEmpty)
+        return failed ? nil : loaded.site
+    }
+}
