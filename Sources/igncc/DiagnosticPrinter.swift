@@ -11,9 +11,10 @@ struct DiagnosticPrinter {
     }
 
     func print(_ diagnostics: Diagnostics) {
-        var text = diagnostics.sorted.map(renderer.render).joined()
-        let errors = diagnostics.all.filter { $0.severity == .error }.count
-        let warnings = diagnostics.all.count - errors
+        let sorted = diagnostics.sorted
+        var text = sorted.map(renderer.render).joined()
+        let errors = sorted.filter { $0.severity == .error }.count
+        let warnings = sorted.count - errors
         if errors + warnings > 0 {
             text += [plural(errors, "error"), plural(warnings, "warning")].compactMap { $0 }.joined(separator: " and ")
             text += " generated.\n"

@@ -33,15 +33,15 @@ extension Located: Equatable where Value: Equatable {}
 
 /// One problem found in the input. Recoverable problems are collected in `Diagnostics`;
 /// every stage reports all it finds before the pipeline stops.
-public struct Diagnostic: Error, Sendable, Equatable {
-    public enum Severity: String, Sendable, Comparable {
+public struct Diagnostic: Error, Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable, Comparable {
         case error, warning
 
         public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
     }
 
     /// A secondary location, such as the first occurrence of a duplicate.
-    public struct Note: Sendable, Equatable {
+    public struct Note: Sendable, Hashable {
         public var message: String
         public var location: SourceLocation?
 
@@ -84,9 +84,13 @@ public struct Diagnostics: Sendable {
         all.append(contentsOf: other)
     }
 
-    /// Diagnostics ordered by position; those without a position come first, in the order reported.
+    /// Diagnostics ordered by position, those without a position first, in the order reported.
+    /// A value inherited from `defaults` is checked for each host that inherits it; the
+    /// identical diagnostics this gives are reported once.
     public var sorted: [Diagnostic] {
-        all.enumerated().sorted { a, b in
+        var seen = Set<Diagnostic>()
+        let unique = all.filter { seen.insert($0).inserted }
+        return unique.enumerated().sorted { a, b in
             switch (a.element.location, b.element.location) {
             case (nil, nil): return a.offset < b.offset
             case (nil, _): return true

@@ -15,11 +15,8 @@ enum SSHKey {
         if trimmed.contains("\n") { return "an SSH key must fit on one line" }
         let fields = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard let type = fields.first.map(String.init) else { return "the SSH key is empty" }
-        guard knownTypes.contains(type) else {
-            var message = "unknown SSH key type '\(type)'"
-            if let suggestion = Spelling.suggestion(for: type, among: knownTypes) { message += "; did you mean '\(suggestion)'?" }
-            return message
-        }
+        // No spelling suggestion: keys are pasted, not typed, and 'ssh-dss' is no typo of 'ssh-rsa'.
+        guard knownTypes.contains(type) else { return "unknown SSH key type '\(type)'" }
         guard fields.count >= 2 else { return "the SSH key has no key data after '\(type)'" }
         guard let blob = Base64.decode(String(fields[1])) else { return "the key data of this '\(type)' key is not valid base64" }
         guard blob.count >= 4 else { return "the key data of this '\(type)' key is truncated" }

@@ -82,7 +82,8 @@ extension SiteValidator {
                     diagnostics.error("DHCP range ends (\(range.end.value)) before it starts (\(range.start.value))",
                                       at: range.end.location)
                 }
-                if let gateway = network.gateway, range.start.value <= gateway.value, gateway.value <= range.end.value {
+                if let gateway = network.gateway, cidr.contains(gateway.value),
+                   range.start.value <= gateway.value, gateway.value <= range.end.value {
                     diagnostics.error("gateway \(gateway.value) is inside the DHCP range of network '\(name)'",
                                       at: gateway.location)
                 }

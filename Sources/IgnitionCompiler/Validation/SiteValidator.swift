@@ -28,7 +28,7 @@ struct SiteValidator {
             }
             let disk = host.installDisk
             if !disk.value.hasPrefix("/dev/") || disk.value.count <= 5 || disk.value.contains(where: \.isWhitespace) {
-                diagnostics.error("install disk '\(disk.value)' of host '\(name.value)' must be a device path under /dev/",
+                diagnostics.error("install disk '\(disk.value)' must be a device path under /dev/",
                                   at: disk.location)
             }
             if !isUserName(host.user.value) {

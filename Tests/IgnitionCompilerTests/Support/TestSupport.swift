@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import IgnitionCompiler
+
+enum TestPaths {
+    /// The package root, found from this file's place in the tree.
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let samples = packageRoot.appendingPathComponent("samples")
+    static let fixtures = packageRoot.appendingPathComponent("Tests/IgnitionCompilerTests/Fixtures")
+
+    /// The `igncc` binary built beside the test bundle.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["IGNCC_BINARY"] { return path }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("igncc").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/igncc").path
+    }
+
+    static func sampleNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? []).sorted()
+    }
+}
+
+/// A fresh temporary directory, removed by the caller with `remove()`.
+struct TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/igncc-test-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        path = String(cString: made)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: file(name), atomically: false, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a program to completion, feeding `input` on standard input.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], input: String? = nil, directory: String? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe(), err = Pipe(), inp = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = inp
+    try process.run()
+    if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
+    try inp.fileHandleForWriting.close()
+    // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus,
+                         stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// The full path of a program on PATH, or nil.
+func which(_ program: String) -> String? {
+    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let path = "\(directory)/\(program)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+/// Loads site text as `site.yaml`.
+func load(_ yaml: String) -> LoadedSite {
+    Compiler.load(bytes: Array(yaml.utf8), displayName: "site.yaml")
+}
+
+/// The printed headline of every diagnostic and note (no snippets), in reporting order.
+func diagnose(_ yaml: String) -> [String] {
+    let loaded = load(yaml)
+    let renderer = DiagnosticRenderer(sources: loaded.sources)
+    return loaded.diagnostics.sorted.flatMap { diagnostic in
+        renderer.render(diagnostic).split(separator: "\n").filter { !$0.hasPrefix(" ") }.map(String.init)
+    }
+}
+
+/// A loaded site that must have no errors.
+func compile(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Site {
+    let loaded = load(yaml)
+    #expect(diagnose(yaml) == [], sourceLocation: sourceLocation)
+    return try #require(loaded.compilable, sourceLocation: sourceLocation)
+}
+
+/// A small valid site; tests append or substitute lines. Line numbers are part of the tests.
+let minimalSite = """
+version: 1
+site: demo
+domain: demo.example
+defaults:
+  os: fcos
+  install_disk: /dev/sda
+  ssh_authorized_keys:
+    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx4lQb2o3g1Yq8sX0pZ2mB0rGm6k0f8GQ2YtY3v9cW1 admin@demo
+networks:
+  lan:
+    cidr: 192.168.1.0/24
+    gateway: 192.168.1.1
+    dns: [192.168.1.10]
+hosts:
+  node1:
+    roles: [control-plane, etcd, worker]
+    nics:
+      - {mac: 52:54:00:00:01:21, network: lan, address: 192.168.1.21}
+
+"""
