@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import IgnitionCompiler
+
+/// The `igncc` binary as a user runs it.
+@Suite struct CommandLineTests {
+    private let lacave = TestPaths.samples.appendingPathComponent("lacave/site.yaml").path
+
+    @Test func checkPassesTheSamples() throws {
+        for sample in TestPaths.sampleNames() {
+            let result = try runProcess(TestPaths.binary, ["check", TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path])
+            #expect(result.status == 0, "\(sample): \(result.stderr)")
+            #expect(result.stderr.isEmpty)
+        }
+    }
+
+    @Test func checkReportsEveryErrorAndFails() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("site.yaml", minimalSite.replacingOccurrences(of: "/dev/sda", with: "sda") + "  node1:\n    roles: [worker]\n    nics: []\n")
+        let result = try runProcess(TestPaths.binary, ["check"], directory: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+        site.yaml:6:17: error: install disk 'sda' must be a device path under /dev/
+         6 |   install_disk: sda
+           |                 ^
+        site.yaml:19:3: error: duplicate key 'node1' in 'hosts'
+         19 |   node1:
+            |   ^
+        site.yaml:15:3: note: 'node1' first defined here
+         15 |   node1:
+            |   ^
+        2 errors generated.
+
+        """)
+    }
+
+    @Test func warningsFailOnlyWhenStrict() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("site.yaml", minimalSite + "  node2:\n    roles: [etcd]\n    nics: [{mac: 52:54:00:00:01:22, network: lan}]\n")
+        let relaxed = try runProcess(TestPaths.binary, ["check", "site.yaml"], directory: dir.path)
+        #expect(relaxed.status == 0)
+        #expect(relaxed.stderr.contains("warning: 2 hosts have the role 'etcd'"))
+        let strict = try runProcess(TestPaths.binary, ["check", "--strict", "site.yaml"], directory: dir.path)
+        #expect(strict.status == 1)
+    }
+
+    @Test func buildWritesEveryTargetByDefault() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let result = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "igncc: wrote 11 files for 4 hosts to \(dir.file("out"))\n")
+        let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
+        #expect(top == [".igncc-output", "SHA512SUMS", "ignition", "network"])
+    }
+
+    @Test func buildOneTarget() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let result = try runProcess(TestPaths.binary, ["build", lacave, "--target", "network", "-o", dir.file("out")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
+        #expect(top == [".igncc-output", "SHA512SUMS", "network"])
+        let bad = try runProcess(TestPaths.binary, ["build", lacave, "--target", "kubespray", "-o", dir.file("out")])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--target"))
+    }
+
+    @Test func prettyJSONIsIndented() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try runProcess(TestPaths.binary, ["build", lacave, "--pretty", "-o", dir.file("out")])
+        let text = try String(contentsOfFile: dir.file("out/ignition/kube01.ign"), encoding: .utf8)
+        #expect(text.hasPrefix("{\n  \"ignition\": {\n    \"version\": \"3.4.0\"\n  },\n"))
+    }
+
+    /// A broken site leaves the previous output exactly as it was.
+    @Test func brokenSiteLeavesOutputUntouched() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let first = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
+        #expect(first.status == 0)
+        let before = try String(contentsOfFile: dir.file("out/SHA512SUMS"), encoding: .utf8)
+        let source = try String(contentsOfFile: lacave, encoding: .utf8)
+        try dir.write("site.yaml", source.replacingOccurrences(of: "address: 192.168.1.22", with: "address: 192.168.1.21"))
+        let second = try runProcess(TestPaths.binary, ["build", dir.file("site.yaml"), "-o", dir.file("out")])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("error: address 192.168.1.21 is used twice"))
+        #expect(try String(contentsOfFile: dir.file("out/SHA512SUMS"), encoding: .utf8) == before)
+        let verify = try runProcess("/usr/bin/env", ["sha512sum", "--quiet", "-c", "SHA512SUMS"], directory: dir.file("out"))
+        #expect(verify.status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["out", "site.yaml"])
+    }
+
+    @Test func buildRefusesAForeignDirectory() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: false)
+        try dir.write("out/notes.txt", "mine\n")
+        let result = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("was not written by igncc"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("out")) == ["notes.txt"])
+    }
+
+    @Test func missingSiteFile() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let result = try runProcess(TestPaths.binary, ["check"], directory: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: cannot read site file 'site.yaml'\n1 error generated.\n")
+    }
+}
