@@ -11,20 +11,20 @@ enum Scalars {
     }
 
     static func integer(_ node: YAMLNode, field: String, diagnostics: inout Diagnostics) -> Located<Int>? {
-        guard let text = node.scalar, node.isPlainScalar || node.tag == "tag:yaml.org,2002:int",
-              let value = parseInteger(text) else {
-            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
-            diagnostics.error("expected an integer for '\(field)', found \(found)", at: node.location)
-            return nil
-        }
-        return Located(value, at: node.location)
+        typed(node, field: field, tag: "int", expected: "an integer", parse: parseInteger, diagnostics: &diagnostics)
     }
 
     static func boolean(_ node: YAMLNode, field: String, diagnostics: inout Diagnostics) -> Located<Bool>? {
-        guard let text = node.scalar, node.isPlainScalar || node.tag == "tag:yaml.org,2002:bool",
-              let value = parseBoolean(text) else {
+        typed(node, field: field, tag: "bool", expected: "true or false", parse: parseBoolean, diagnostics: &diagnostics)
+    }
+
+    /// A plain (or explicitly tagged) scalar read by `parse`; a quoted one is a string, never a number.
+    private static func typed<T>(_ node: YAMLNode, field: String, tag: String, expected: String,
+                                 parse: (String) -> T?, diagnostics: inout Diagnostics) -> Located<T>? {
+        guard let text = node.scalar, node.isPlainScalar || node.tag == "tag:yaml.org,2002:\(tag)",
+              let value = parse(text) else {
             let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
-            diagnostics.error("expected true or false for '\(field)', found \(found)", at: node.location)
+            diagnostics.error("expected \(expected) for '\(field)', found \(found)", at: node.location)
             return nil
         }
         return Located(value, at: node.location)

@@ -64,9 +64,11 @@ extension SiteDecoder {
         }
 
         var roles: [Located<Role>] = []
+        var rolesComplete = false
         if let n = reader?.value("roles") {
             if let items = Scalars.list(n, field: "roles", diagnostics: &diagnostics) {
                 roles = items.compactMap { enumeration($0, field: "roles", as: Role.self) }
+                rolesComplete = roles.count == items.count
                 if items.isEmpty { diagnostics.error("\(what) has no roles", at: n.location) }
             }
         } else { diagnostics.error("missing required key 'roles' in \(what)", at: missingAt) }
@@ -91,8 +93,8 @@ extension SiteDecoder {
 
         guard let os, let installDisk else { return nil }
         return Host(name: name, os: os, installDisk: installDisk, user: user, sshAuthorizedKeys: keys,
-                    timezone: timezone, butane: butane, roles: roles, labels: labels, nics: nics, vm: vm,
-                    ignitionVersion: spec, location: name.location)
+                    timezone: timezone, butane: butane, roles: roles, rolesComplete: rolesComplete, labels: labels,
+                    nics: nics, vm: vm, ignitionVersion: spec, location: name.location)
     }
 
     private mutating func decodeVM(_ node: YAMLNode, into vm: inout VMSizing, host: String) {

@@ -36,8 +36,10 @@ struct SiteDecoder {
         let kubernetes = top.value("kubernetes").flatMap { decodeKubernetes($0) }
         let dns = top.value("dns").flatMap { decodeDNS($0) }
         let serve = top.value("serve").flatMap { decodeServe($0) }
-        guard let name, let domain else { return nil }
-        return Site(version: version.value, name: name, domain: domain, networks: networks, hosts: hosts,
+        // A missing name or domain is already reported; validate the rest regardless, so
+        // one run shows every problem.
+        let unnamed = Located("", at: root.location)
+        return Site(version: version.value, name: name ?? unnamed, domain: domain ?? unnamed, networks: networks, hosts: hosts,
                     kubernetes: kubernetes, dns: dns, serve: serve, baseDirectory: baseDirectory)
     }
 

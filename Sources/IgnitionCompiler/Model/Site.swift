@@ -53,6 +53,9 @@ public struct Host: Sendable {
     /// Butane snippets in merge order (defaults first, host last). Merged by a later stage.
     public var butane: [Located<String>]
     public var roles: [Located<Role>]
+    /// False when some of the host's roles could not be read (already reported): site-wide
+    /// role counts would then report a problem that is not there.
+    package var rolesComplete = true
     public var labels: [Located<KeyValue>]
     public var nics: [NIC]
     public var vm: VMSizing

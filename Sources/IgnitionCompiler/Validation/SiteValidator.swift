@@ -137,7 +137,8 @@ struct SiteValidator {
     // MARK: Roles
 
     private mutating func checkRoles() {
-        guard !site.hosts.isEmpty else { return }
+        // Counting roles the front-end could not read would report problems that are not there.
+        guard !site.hosts.isEmpty, site.hosts.allSatisfy(\.rolesComplete) else { return }
         let anchor = site.hosts.first?.location
         if !site.hosts.contains(where: { $0.has(.controlPlane) }) {
             diagnostics.error("no host has the role 'control-plane'; the cluster needs at least one", at: anchor)

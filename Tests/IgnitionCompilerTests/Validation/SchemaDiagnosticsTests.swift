@@ -18,6 +18,17 @@ import Testing
         ])
     }
 
+    /// A missing top-level key does not hide the problems of the hosts.
+    @Test func missingDomainStillChecksHosts() {
+        let text = minimalSite.replacingOccurrences(of: "domain: demo.example\n", with: "")
+            + "  node2:\n    roles: [worker]\n    nics: [{mac: 52:54:00:00:01:21, network: lan}]\n"
+        #expect(diagnose(text) == [
+            "site.yaml:1:1: error: missing required key 'domain' in the site",
+            "site.yaml:20:18: error: MAC address 52:54:00:00:01:21 is used twice",
+            "site.yaml:17:15: note: first used by host 'node1'",
+        ])
+    }
+
     @Test func duplicateKeyPointsAtTheFirst() {
         #expect(diagnose(minimalSite.replacingOccurrences(of: "domain: demo.example\n", with: "domain: demo.example\ndomain: other.example\n")) == [
             "site.yaml:4:1: error: duplicate key 'domain' in the site",
