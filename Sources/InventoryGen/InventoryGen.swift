@@ -1,8 +1,6 @@
 import IgnitionCompiler
 
-/// Inventory backends (Kubespray, BIND zones, libvirt XML) read only the `Site` IR.
-/// This module holds their shared entry point; the backends themselves come with issue 4.
-public enum InventoryGen {
-    /// The output directories this module owns, relative to the output root.
-    public static let outputDirectories = ["kubespray", "bind", "libvirt"]
-}
+/// The inventory backends (Kubespray inventory, BIND zones, libvirt XML), each a function of
+/// the `Site` IR alone, as the Ignition and network backends are. They come with issue 4;
+/// this namespace is where they will live.
+public enum InventoryGen {}

@@ -23,8 +23,7 @@ enum Scalars {
                                  parse: (String) -> T?, diagnostics: inout Diagnostics) -> Located<T>? {
         guard let text = node.scalar, node.isPlainScalar || node.tag == "tag:yaml.org,2002:\(tag)",
               let value = parse(text) else {
-            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
-            diagnostics.error("expected \(expected) for '\(field)', found \(found)", at: node.location)
+            diagnostics.error("expected \(expected) for '\(field)', found \(node.kindDescription)", at: node.location)
             return nil
         }
         return Located(value, at: node.location)

@@ -44,13 +44,14 @@ package final class YAMLNode: @unchecked Sendable {
         return ["", "~", "null", "Null", "NULL"].contains(text)
     }
 
-    /// What this node is, for messages: "a mapping", "a string", …
+    /// What this node is, for messages: "a mapping", "a list", "null", or a short scalar quoted.
     package var kindDescription: String {
         switch kind {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .scalar:
+        case .scalar(let text, _):
             if isNull { return "null" }
+            if text.count <= 40 && !text.contains("\n") { return "'\(text)'" }
             return "a scalar"
         }
     }

@@ -55,7 +55,7 @@ import Testing
             .replacingOccurrences(of: "roles: [control-plane, etcd, worker]", with: "roles: {control-plane: true}")
         #expect(diagnose(text) == [
             "site.yaml:2:7: error: expected a string for 'site', found a list",
-            "site.yaml:13:10: error: expected a list for 'dns', found a scalar",
+            "site.yaml:13:10: error: expected a list for 'dns', found '192.168.1.10'",
             "site.yaml:16:12: error: expected a list for 'roles', found a mapping",
         ])
     }
