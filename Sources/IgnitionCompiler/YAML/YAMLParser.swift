@@ -55,9 +55,22 @@ private struct Builder {
     var anchors: [String: YAMLNode] = [:]
     var expanded = 0
 
-    enum Frame {
-        case sequence(start: SourceLocation, tag: String?, anchor: String?, items: [YAMLNode])
-        case mapping(start: SourceLocation, tag: String?, anchor: String?, pairs: [(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?)
+    /// An open collection. A class, so that appending to it never copies what it holds.
+    final class Frame {
+        let start: SourceLocation
+        let tag: String?
+        let anchor: String?
+        let isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        var pendingKey: YAMLNode?
+
+        init(start: SourceLocation, tag: String?, anchor: String?, isMapping: Bool) {
+            self.start = start
+            self.tag = tag
+            self.anchor = anchor
+            self.isMapping = isMapping
+        }
     }
     var stack: [Frame] = []
 
@@ -127,21 +140,17 @@ private struct Builder {
                 return Problem(message: "nesting is deeper than \(limits.maxDepth) levels", location: start)
             }
             let data = event.data.sequence_start
-            stack.append(.sequence(start: start, tag: Self.string(data.tag), anchor: Self.string(data.anchor), items: []))
+            stack.append(Frame(start: start, tag: Self.string(data.tag), anchor: Self.string(data.anchor), isMapping: false))
         case YAML_MAPPING_START_EVENT:
             if stack.count >= limits.maxDepth {
                 return Problem(message: "nesting is deeper than \(limits.maxDepth) levels", location: start)
             }
             let data = event.data.mapping_start
-            stack.append(.mapping(start: start, tag: Self.string(data.tag), anchor: Self.string(data.anchor), pairs: [], pendingKey: nil))
+            stack.append(Frame(start: start, tag: Self.string(data.tag), anchor: Self.string(data.anchor), isMapping: true))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return nil }
-            switch frame {
-            case let .sequence(start, tag, anchor, items):
-                return add(YAMLNode(.sequence(items), tag: tag, location: start), anchor: anchor)
-            case let .mapping(start, tag, anchor, pairs, _):
-                return add(YAMLNode(.mapping(pairs), tag: tag, location: start), anchor: anchor)
-            }
+            let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+            return add(YAMLNode(kind, tag: frame.tag, location: frame.start), anchor: frame.anchor)
         default:
             break
         }
@@ -150,21 +159,17 @@ private struct Builder {
 
     mutating func add(_ node: YAMLNode, anchor: String?) -> Problem? {
         if let anchor { anchors[anchor] = node }
-        guard let top = stack.popLast() else {
+        guard let top = stack.last else {
             root = node
             return nil
         }
-        switch top {
-        case .sequence(let start, let tag, let anchor, var items):
-            items.append(node)
-            stack.append(.sequence(start: start, tag: tag, anchor: anchor, items: items))
-        case .mapping(let start, let tag, let anchor, var pairs, let pendingKey):
-            if let key = pendingKey {
-                pairs.append((key, node))
-                stack.append(.mapping(start: start, tag: tag, anchor: anchor, pairs: pairs, pendingKey: nil))
-            } else {
-                stack.append(.mapping(start: start, tag: tag, anchor: anchor, pairs: pairs, pendingKey: node))
-            }
+        if !top.isMapping {
+            top.items.append(node)
+        } else if let key = top.pendingKey {
+            top.pairs.append((key, node))
+            top.pendingKey = nil
+        } else {
+            top.pendingKey = node
         }
         return nil
     }
