@@ -1,5 +1,5 @@
 extension SiteDecoder {
-    mutating func decodeHosts(_ node: YAMLNode, defaults: MappingReader?) -> [Host] {
+    mutating func decodeHosts(_ node: YAMLNode, defaults: HostSettings) -> [Host] {
         guard let reader = MappingReader(node, what: "'hosts'", allowed: [], diagnostics: &diagnostics) else { return [] }
         if reader.entries.isEmpty {
             diagnostics.error("the site has no hosts", at: node.location)
@@ -7,60 +7,14 @@ extension SiteDecoder {
         return reader.entries.compactMap { decodeHost(name: $0.key, $0.value, defaults: defaults) }
     }
 
-    /// The value of an inherited key: the host's own, else the one in `defaults`.
-    private func inherited(_ key: String, host: MappingReader?, defaults: MappingReader?) -> YAMLNode? {
-        host?.value(key) ?? defaults?.value(key)
-    }
-
-    private mutating func decodeHost(name: Located<String>, _ node: YAMLNode, defaults: MappingReader?) -> Host? {
+    private mutating func decodeHost(name: Located<String>, _ node: YAMLNode, defaults: HostSettings) -> Host? {
         let what = "host '\(name.value)'"
         let reader = MappingReader(node, what: what, allowed: Self.hostKeys, diagnostics: &diagnostics)
         if reader == nil && !node.isNull { return nil }
         let missingAt = reader?.node.location ?? name.location
-        func missing(_ key: String, _ diagnostics: inout Diagnostics) {
+        let settings = decodeSettings(reader, over: defaults, what: what)
+        for key in ["os", "install_disk", "ssh_authorized_keys"] where !settings.has(key) {
             diagnostics.error("missing required key '\(key)' in \(what) (set it there or in 'defaults')", at: missingAt)
-        }
-
-        var os: Located<OperatingSystem>?
-        if let n = inherited("os", host: reader, defaults: defaults) {
-            os = enumeration(n, field: "os", as: OperatingSystem.self)
-        } else { missing("os", &diagnostics) }
-
-        var installDisk: Located<String>?
-        if let n = inherited("install_disk", host: reader, defaults: defaults) {
-            installDisk = Scalars.string(n, field: "install_disk", diagnostics: &diagnostics)
-        } else { missing("install_disk", &diagnostics) }
-
-        var user = Located("core", at: name.location)
-        if let n = inherited("user", host: reader, defaults: defaults),
-           let value = Scalars.string(n, field: "user", diagnostics: &diagnostics) {
-            user = value
-        }
-
-        var keys: [Located<String>] = []
-        if let n = inherited("ssh_authorized_keys", host: reader, defaults: defaults) {
-            keys = Scalars.stringList(n, field: "ssh_authorized_keys", diagnostics: &diagnostics)
-            if keys.isEmpty, case .sequence(let items) = n.kind, items.isEmpty {
-                diagnostics.error("\(what) has no SSH authorized keys: nothing could log in to install it", at: n.location)
-            }
-        } else { missing("ssh_authorized_keys", &diagnostics) }
-
-        let timezone = inherited("timezone", host: reader, defaults: defaults)
-            .flatMap { Scalars.string($0, field: "timezone", diagnostics: &diagnostics) }
-
-        var spec = Located(IgnitionSpec.default, at: name.location)
-        if let n = inherited("ignition_version", host: reader, defaults: defaults),
-           let value = enumeration(n, field: "ignition_version", as: IgnitionSpec.self) {
-            spec = value
-        }
-
-        // Snippets accumulate: the defaults' first, then the host's.
-        let butane = [defaults?.value("butane"), reader?.value("butane")].compactMap { $0 }
-            .compactMap { Scalars.string($0, field: "butane", diagnostics: &diagnostics) }
-
-        var vm = VMSizing()
-        for source in [defaults?.value("vm"), reader?.value("vm")].compactMap({ $0 }) {
-            decodeVM(source, into: &vm, host: name.value)
         }
 
         var roles: [Located<Role>] = []
@@ -91,26 +45,12 @@ extension SiteDecoder {
             }
         } else { diagnostics.error("missing required key 'nics' in \(what)", at: missingAt) }
 
-        guard let os, let installDisk else { return nil }
-        return Host(name: name, os: os, installDisk: installDisk, user: user, sshAuthorizedKeys: keys,
-                    timezone: timezone, butane: butane, roles: roles, rolesComplete: rolesComplete, labels: labels,
-                    nics: nics, vm: vm, ignitionVersion: spec, location: name.location)
-    }
-
-    private mutating func decodeVM(_ node: YAMLNode, into vm: inout VMSizing, host: String) {
-        guard let reader = MappingReader(node, what: "'vm' of host '\(host)'",
-                                         allowed: ["memory_mib", "vcpus", "disk_gib"], diagnostics: &diagnostics) else { return }
-        func read(_ key: String, _ diagnostics: inout Diagnostics) -> Int? {
-            guard let n = reader.value(key), let value = Scalars.integer(n, field: key, diagnostics: &diagnostics) else { return nil }
-            if value.value <= 0 {
-                diagnostics.error("'\(key)' must be positive, found \(value.value)", at: value.location)
-                return nil
-            }
-            return value.value
-        }
-        if let v = read("memory_mib", &diagnostics) { vm.memoryMiB = v }
-        if let v = read("vcpus", &diagnostics) { vm.vcpus = v }
-        if let v = read("disk_gib", &diagnostics) { vm.diskGiB = v }
+        guard let os = settings.os, let installDisk = settings.installDisk else { return nil }
+        return Host(name: name, os: os, installDisk: installDisk, user: settings.user ?? Located("core", at: name.location),
+                    sshAuthorizedKeys: settings.sshAuthorizedKeys ?? [], timezone: settings.timezone,
+                    butane: settings.butane, roles: roles, rolesComplete: rolesComplete, labels: labels, nics: nics,
+                    vm: settings.vm, ignitionVersion: settings.ignitionVersion ?? Located(.default, at: name.location),
+                    location: name.location)
     }
 
     private mutating func decodeNIC(_ node: YAMLNode, host: String) -> NIC? {

@@ -25,9 +25,10 @@ struct SiteDecoder {
         }
         let name = top.required("site", diagnostics: &diagnostics).flatMap { siteName($0) }
         let domain = top.required("domain", diagnostics: &diagnostics).flatMap { domainName($0) }
-        let defaults = top.value("defaults").flatMap {
+        let defaultsReader = top.value("defaults").flatMap {
             MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys, diagnostics: &diagnostics)
         }
+        let defaults = decodeSettings(defaultsReader, over: HostSettings(), what: "'defaults'")
         let networks = top.required("networks", diagnostics: &diagnostics).map { decodeNetworks($0) } ?? []
         var hosts: [Host] = []
         if let hostsNode = top.required("hosts", diagnostics: &diagnostics) {

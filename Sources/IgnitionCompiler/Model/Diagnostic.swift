@@ -85,8 +85,8 @@ public struct Diagnostics: Sendable {
     }
 
     /// Diagnostics ordered by position, those without a position first, in the order reported.
-    /// A value inherited from `defaults` is checked for each host that inherits it; the
-    /// identical diagnostics this gives are reported once.
+    /// A node reached through several aliases is read once per alias; the identical
+    /// diagnostics this gives are reported once.
     public var sorted: [Diagnostic] {
         var seen = Set<Diagnostic>()
         let unique = all.filter { seen.insert($0).inserted }

@@ -3,6 +3,8 @@
 struct SiteValidator {
     var diagnostics = Diagnostics()
     let site: Site
+    /// Values inherited from `defaults` are shared by many hosts: each is checked once, by place.
+    private var checkedValues = Set<SourceLocation>()
 
     init(site: Site) { self.site = site }
 
@@ -27,19 +29,20 @@ struct SiteValidator {
                 diagnostics.error("'\(name.value).\(site.domain.value)' is longer than 253 characters", at: name.location)
             }
             let disk = host.installDisk
-            if !disk.value.hasPrefix("/dev/") || disk.value.count <= 5 || disk.value.contains(where: \.isWhitespace) {
+            if firstCheck(of: disk.location),
+               !disk.value.hasPrefix("/dev/") || disk.value.count <= 5 || disk.value.contains(where: \.isWhitespace) {
                 diagnostics.error("install disk '\(disk.value)' must be a device path under /dev/",
                                   at: disk.location)
             }
-            if !isUserName(host.user.value) {
+            if firstCheck(of: host.user.location), !isUserName(host.user.value) {
                 diagnostics.error("'\(host.user.value)' is not a valid user name", at: host.user.location)
             }
-            for key in host.sshAuthorizedKeys {
+            for key in host.sshAuthorizedKeys where firstCheck(of: key.location) {
                 if let problem = SSHKey.problem(in: key.value) {
                     diagnostics.error(problem, at: key.location)
                 }
             }
-            if let tz = host.timezone, !isTimezoneName(tz.value) {
+            if let tz = host.timezone, firstCheck(of: tz.location), !isTimezoneName(tz.value) {
                 diagnostics.error("'\(tz.value)' is not an IANA time zone name such as 'Europe/Paris'", at: tz.location)
             }
             var roles: [Role: SourceLocation] = [:]
@@ -112,6 +115,11 @@ struct SiteValidator {
                 at: nic.network.location,
                 notes: [Diagnostic.Note("first default route through network '\(first.network.value)'", at: first.network.location)])
         }
+    }
+
+    /// True the first time a value at `location` is checked.
+    private mutating func firstCheck(of location: SourceLocation) -> Bool {
+        checkedValues.insert(location).inserted
     }
 
     private func isUserName(_ name: String) -> Bool {

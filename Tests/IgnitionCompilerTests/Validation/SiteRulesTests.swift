@@ -182,6 +182,20 @@ import Testing
         ])
     }
 
+    /// A bad value in `defaults` is found once, however many hosts inherit it.
+    @Test func badDefaultsAreFoundOnce() {
+        let text = withNode2("{mac: 52:54:00:00:01:22, network: lan}")
+            .replacingOccurrences(of: "/dev/sda", with: "sda")
+            .replacingOccurrences(of: "  os: fcos\n", with: "  os: fcos\n  vm: {vcpus: 0}\n")
+            .replacingOccurrences(of: "ssh-ed25519 AAAAC3", with: "ssh-rsa AAAAC3")
+        let raw = load(text).diagnostics.all.map { "\($0.location!): \($0.message)" }
+        #expect(raw == [
+            "site.yaml:6:15: 'vcpus' must be positive, found 0",
+            "site.yaml:7:17: install disk 'sda' must be a device path under /dev/",
+            "site.yaml:9:7: the key data is a 'ssh-ed25519' key but the line says 'ssh-rsa'",
+        ])
+    }
+
     @Test func twoDefaultRoutesAreAnError() {
         let text = minimalSite.replacingOccurrences(of: "    dns: [192.168.1.10]\n", with: """
                 dns: [192.168.1.10]
