@@ -3,6 +3,10 @@ import CYAML
 /// Parses YAML text into `YAMLNode`s with libyaml's event API. The only file that sees libyaml.
 package struct YAMLParser {
     package var limits = YAMLLimits()
+    /// Where the text starts in its file, for text embedded in another document (a literal
+    /// block scalar): added to every line, and to every column, of the positions reported.
+    package var lineOffset = 0
+    package var columnOffset = 0
 
     package init() {}
 
@@ -22,7 +26,7 @@ package struct YAMLParser {
 
         return bytes.withUnsafeBufferPointer { buffer -> YAMLNode? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
-            var builder = Builder(file: file, limits: limits)
+            var builder = Builder(file: file, limits: limits, lineOffset: lineOffset, columnOffset: columnOffset)
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -80,13 +84,18 @@ private struct Builder {
         var notes: [Diagnostic.Note] = []
     }
 
-    init(file: String, limits: YAMLLimits) {
+    let lineOffset: Int
+    let columnOffset: Int
+
+    init(file: String, limits: YAMLLimits, lineOffset: Int, columnOffset: Int) {
         self.file = file
         self.limits = limits
+        self.lineOffset = lineOffset
+        self.columnOffset = columnOffset
     }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        SourceLocation(file: file, line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1 + columnOffset)
     }
 
     static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -181,7 +190,7 @@ private struct Builder {
             notes.append(Diagnostic.Note(context, at: location(parser.context_mark)))
         }
         let at = parser.error == YAML_READER_ERROR
-            ? SourceLocation(file: file, line: 1, column: 1)
+            ? SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset)
             : location(parser.problem_mark)
         diagnostics.error(problem, at: at, notes: notes)
     }

@@ -1,0 +1,191 @@
+/// Reads a positioned document (Ignition JSON or Butane YAML) against `ConfigSchema` into a
+/// `ConfigNode` tree. Unknown keys are warnings (errors when strict), as both butane and
+/// ignition-validate report them; a value of the wrong type is an error and is left out.
+package struct ConfigReader {
+    package enum Dialect: Sendable {
+        /// Ignition JSON of one spec version: JSON names, JSON types.
+        case ignition(IgnitionSpecVersion)
+        /// Butane YAML: snake_case names, scalars read as butane's yaml.v3 reads them.
+        case butane(base: Int, fcos: Bool)
+    }
+
+    package let dialect: Dialect
+    package var strict = false
+    package var diagnostics = Diagnostics()
+    /// Collections already read: one read again came through a YAML alias.
+    private var visited = Set<ObjectIdentifier>()
+
+    package init(dialect: Dialect, strict: Bool = false) {
+        self.dialect = dialect
+        self.strict = strict
+    }
+
+    private func fields(of type: String) -> [(name: String, field: ConfigSchema.Field)] {
+        ConfigSchema.object(type).fields.compactMap { field in
+            switch dialect {
+            case .ignition(let version):
+                guard let json = field.json, field.ignition.has(version) else { return nil }
+                return (json, field)
+            case .butane(let base, let fcos):
+                guard let name = field.butane, field.bases.has(base: base),
+                      fcos || !field.flags.contains(.fcosOnly) else { return nil }
+                return (name, field)
+            }
+        }
+    }
+
+    package mutating func read(_ node: YAMLNode, as type: String) -> ConfigNode {
+        guard case .mapping(let pairs) = node.kind else {
+            if node.isNull { return ConfigNode(.null, at: node.location) }
+            diagnostics.error("expected a mapping, found \(node.kindDescription)", at: node.location)
+            return ConfigNode(.null, at: node.location)
+        }
+        if case .butane = dialect, !visited.insert(ObjectIdentifier(node)).inserted {
+            // butane cannot place what an alias of a mapping holds, and warns; so does igncc.
+            diagnostics.warning("a mapping repeated through a YAML alias: butane cannot locate or check its keys; write it out",
+                                at: node.location)
+        }
+        let known = fields(of: type)
+        var entries: [ConfigEntry] = []
+        var seen: [String: SourceLocation] = [:]
+        for (keyNode, valueNode) in pairs {
+            guard let key = keyNode.scalar else {
+                diagnostics.error("a key must be a string, found \(keyNode.kindDescription)", at: keyNode.location)
+                continue
+            }
+            if let first = seen[key] {
+                diagnostics.error("duplicate key '\(key)'", at: keyNode.location,
+                                  notes: [Diagnostic.Note("first defined here", at: first)])
+                continue
+            }
+            seen[key] = keyNode.location
+            guard let (_, field) = known.first(where: { $0.name == key }) else {
+                if strict {
+                    diagnostics.error("unused key \(key)", at: keyNode.location)
+                } else {
+                    diagnostics.warning("unused key \(key)", at: keyNode.location)
+                }
+                continue
+            }
+            if let value = read(valueNode, as: field.type, name: key) {
+                entries.append(ConfigEntry(key: field.key, keyLocation: keyNode.location, node: value))
+            }
+        }
+        return ConfigNode(.object(entries), at: node.location)
+    }
+
+    private mutating func read(_ node: YAMLNode, as type: ConfigSchema.FieldType, name: String) -> ConfigNode? {
+        if isNull(node) { return ConfigNode(.null, at: node.location) }
+        switch type {
+        case .object(let objectType):
+            guard case .mapping = node.kind else { return mismatch(node, type, name) }
+            return read(node, as: objectType)
+        case .list(let element):
+            guard case .sequence(let items) = node.kind else { return mismatch(node, type, name) }
+            let values = items.compactMap { item -> ConfigNode? in
+                if isNull(item) {
+                    // A null item decodes to the element's zero value.
+                    switch element {
+                    case .string: return ConfigNode(.string(""), at: item.location)
+                    case .int: return ConfigNode(.int(0), at: item.location)
+                    case .bool: return ConfigNode(.bool(false), at: item.location)
+                    case .object: return ConfigNode(.object([]), at: item.location)
+                    case .list: return ConfigNode(.list([]), at: item.location)
+                    }
+                }
+                return read(item, as: element, name: name)
+            }
+            return ConfigNode(.list(values), at: node.location)
+        case .string:
+            guard let text = node.scalar else { return mismatch(node, type, name) }
+            if case .ignition = dialect, !isJSONString(node) { return mismatch(node, type, name) }
+            return ConfigNode(.string(text), at: node.location)
+        case .int:
+            guard let text = node.scalar, let value = integer(node, text) else { return mismatch(node, type, name) }
+            return ConfigNode(.int(value), at: node.location)
+        case .bool:
+            guard let text = node.scalar, let value = boolean(node, text) else { return mismatch(node, type, name) }
+            return ConfigNode(.bool(value), at: node.location)
+        }
+    }
+
+    private mutating func mismatch(_ node: YAMLNode, _ type: ConfigSchema.FieldType, _ name: String) -> ConfigNode? {
+        diagnostics.error("expected \(type.description) for '\(name)', found \(node.kindDescription)", at: node.location)
+        return nil
+    }
+
+    private func isNull(_ node: YAMLNode) -> Bool {
+        switch dialect {
+        case .ignition: return node.isPlainScalar && node.scalar == "null"
+        case .butane: return node.isNull
+        }
+    }
+
+    private func isJSONString(_ node: YAMLNode) -> Bool {
+        if case .scalar(_, .doubleQuoted) = node.kind { return true }
+        return false
+    }
+
+    private func integer(_ node: YAMLNode, _ text: String) -> Int? {
+        switch dialect {
+        case .ignition:
+            guard node.isPlainScalar else { return nil }
+            // JSON numbers: an integer, or an exponent form that is whole (Go accepts 1e3 for int? no).
+            guard let value = Int(text), text.first != "+" else { return nil }
+            if text.count > 1, text.hasPrefix("0") || text.hasPrefix("-0") { return nil }
+            return value
+        case .butane:
+            guard node.isPlainScalar || node.tag == "!!int" || node.tag == "tag:yaml.org,2002:int" else { return nil }
+            return Self.yamlInteger(text)
+        }
+    }
+
+    /// yaml.v3's reading of an integer: Go's base-0 ParseInt (`0x`, `0o`, `0b`, a leading `0` for
+    /// octal) after removing `_`, and a float with no fraction part is accepted by truncation.
+    static func yamlInteger(_ text: String) -> Int? {
+        let plain = text.replacingOccurrences(of: "_", with: "")
+        var body = Substring(plain)
+        var negative = false
+        if let sign = body.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            body = body.dropFirst()
+        }
+        guard let first = body.first, first.isASCII, first.isNumber || first == "." else { return nil }
+        var magnitude: Int?
+        let lower = body.lowercased()
+        if lower.hasPrefix("0x") {
+            magnitude = Int(body.dropFirst(2), radix: 16)
+        } else if lower.hasPrefix("0o") {
+            magnitude = Int(body.dropFirst(2), radix: 8)
+        } else if lower.hasPrefix("0b") {
+            magnitude = Int(body.dropFirst(2), radix: 2)
+        } else if body.count > 1, body.hasPrefix("0"), body.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            magnitude = Int(body.dropFirst(), radix: 8)
+        } else if body.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            magnitude = Int(body)
+        } else if let float = Double(String(body)), float.isFinite, float < 9.2e18,
+                  body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "-" || $0 == "+") }) {
+            magnitude = Int(float)
+        }
+        guard let magnitude else { return nil }
+        return negative ? -magnitude : magnitude
+    }
+
+    private func boolean(_ node: YAMLNode, _ text: String) -> Bool? {
+        switch dialect {
+        case .ignition:
+            guard node.isPlainScalar else { return nil }
+            return text == "true" ? true : text == "false" ? false : nil
+        case .butane:
+            // yaml.v3: the YAML 1.2 core booleans when plain; and into a bool field, the YAML 1.1
+            // words whether quoted or not.
+            if node.isPlainScalar {
+                if ["true", "True", "TRUE"].contains(text) { return true }
+                if ["false", "False", "FALSE"].contains(text) { return false }
+            }
+            if ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"].contains(text) { return true }
+            if ["n", "N", "no", "No", "NO", "off", "Off", "OFF"].contains(text) { return false }
+            return nil
+        }
+    }
+}
