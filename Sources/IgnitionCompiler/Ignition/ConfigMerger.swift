@@ -95,12 +95,19 @@ package enum ConfigMerger {
     private static func mergeList(_ parentItems: [ConfigNode], _ childItems: [ConfigNode], element: ConfigSchema.FieldType,
                                   type: String, field: String, siblings: (ConfigNode, ConfigNode),
                                   version: IgnitionSpecVersion, path: [String], observer: Observer?) -> [ConfigNode] {
-        // Kernel arguments share one key space across both lists: an argument the child lists
-        // in the other list removes the parent's.
+        // Lists that share one key space: an entry the child has in another list of the same
+        // space removes the parent's (a file in the parent, a link at that path in the child:
+        // only the link remains; an argument moved from shouldExist to shouldNotExist).
         var otherChildKeys = Set<String>()
-        if type == "KernelArguments" {
-            let other = field == "shouldExist" ? "shouldNotExist" : "shouldExist"
-            otherChildKeys = Set((siblings.1[other]?.items ?? []).map { key(of: $0, type: element) })
+        let shared: [String]
+        switch type {
+        case "KernelArguments": shared = ["shouldExist", "shouldNotExist"]
+        case "Storage" where ["files", "directories", "links"].contains(field): shared = ["files", "directories", "links"]
+        default: shared = []
+        }
+        for other in shared where other != field {
+            let otherElement: ConfigSchema.FieldType = type == "KernelArguments" ? .string : .object("File")
+            for item in siblings.1[other]?.items ?? [] { otherChildKeys.insert(key(of: item, type: otherElement)) }
         }
         var childByKey: [String: Int] = [:]
         for (index, item) in childItems.enumerated() { childByKey[key(of: item, type: element)] = index }

@@ -84,6 +84,8 @@ package struct ConfigReader {
             guard case .sequence(let items) = node.kind else { return mismatch(node, type, name) }
             let values = items.compactMap { item -> ConfigNode? in
                 if isNull(item) {
+                    // yaml.v3 drops a null item; Go's JSON decoder keeps it as the zero value.
+                    if case .butane = dialect { return nil }
                     // A null item decodes to the element's zero value.
                     switch element {
                     case .string: return ConfigNode(.string(""), at: item.location)
@@ -150,7 +152,7 @@ package struct ConfigReader {
             negative = sign == "-"
             body = body.dropFirst()
         }
-        guard let first = body.first, first.isASCII, first.isNumber || first == "." else { return nil }
+        let digits = body.allSatisfy { $0.isASCII && $0.isNumber }
         var magnitude: Int?
         let lower = body.lowercased()
         if lower.hasPrefix("0x") {
@@ -159,16 +161,42 @@ package struct ConfigReader {
             magnitude = Int(body.dropFirst(2), radix: 8)
         } else if lower.hasPrefix("0b") {
             magnitude = Int(body.dropFirst(2), radix: 2)
-        } else if body.count > 1, body.hasPrefix("0"), body.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        } else if digits, body.count > 1, body.hasPrefix("0") {
             magnitude = Int(body.dropFirst(), radix: 8)
-        } else if body.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        } else if digits, !body.isEmpty {
             magnitude = Int(body)
-        } else if let float = Double(String(body)), float.isFinite, float < 9.2e18,
-                  body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "-" || $0 == "+") }) {
+        }
+        if magnitude == nil, isYAMLFloat(body), let float = Double(String(body)), float.isFinite, float < 9.2e18 {
+            // yaml.v3 reads `08`, `1.9` or `1e3` as floats and truncates them into an int field.
             magnitude = Int(float)
         }
         guard let magnitude else { return nil }
         return negative ? -magnitude : magnitude
+    }
+
+    /// `[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?` or `\.[0-9]+(...)`: yaml.v3's float syntax, sign removed.
+    private static func isYAMLFloat(_ text: Substring) -> Bool {
+        var rest = text[...]
+        let whole = rest.prefix { $0.isASCII && $0.isNumber }
+        rest = rest.dropFirst(whole.count)
+        var fraction = 0
+        if rest.first == "." {
+            rest = rest.dropFirst()
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            fraction = digits.count
+            rest = rest.dropFirst(digits.count)
+            if whole.isEmpty && fraction == 0 { return false }
+        } else if whole.isEmpty {
+            return false
+        }
+        if let e = rest.first, e == "e" || e == "E" {
+            rest = rest.dropFirst()
+            if let sign = rest.first, sign == "+" || sign == "-" { rest = rest.dropFirst() }
+            let exponent = rest.prefix { $0.isASCII && $0.isNumber }
+            if exponent.isEmpty { return false }
+            rest = rest.dropFirst(exponent.count)
+        }
+        return rest.isEmpty
     }
 
     private func boolean(_ node: YAMLNode, _ text: String) -> Bool? {
