@@ -1,0 +1,42 @@
+/// `igncc validate`: an Ignition config (spec 3.0.0–3.5.0) checked as ignition-validate does:
+/// parse, read against the spec's schema (unknown keys are warnings), then Ignition's semantic rules.
+public enum IgnitionValidation {
+    public static func validate(bytes: [UInt8], file: String) -> Diagnostics {
+        var diagnostics = Diagnostics()
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            diagnostics.error("not a config (empty)", at: start)
+            return diagnostics
+        }
+        guard let root = JSONParser().parse(bytes, file: file, diagnostics: &diagnostics) else { return diagnostics }
+        guard case .mapping(let pairs) = root.kind else {
+            diagnostics.error("expected a JSON object at the top of an Ignition config, found \(root.kindDescription)", at: root.location)
+            return diagnostics
+        }
+        let ignition = pairs.first { $0.key.scalar == "ignition" }?.value
+        let versionNode: YAMLNode? = {
+            guard case .mapping(let inner)? = ignition?.kind else { return nil }
+            return inner.first { $0.key.scalar == "version" }?.value
+        }()
+        guard let versionNode, let text = versionNode.scalar, isSemver(text) else {
+            diagnostics.error("invalid config version (couldn't parse)", at: versionNode?.location ?? ignition?.location ?? root.location)
+            return diagnostics
+        }
+        guard let version = IgnitionSpecVersion(string: text) else {
+            diagnostics.error("unsupported config version", at: versionNode.location,
+                              notes: [Diagnostic.Note("igncc validates specs 3.0.0 to 3.5.0", at: nil)])
+            return diagnostics
+        }
+        var reader = ConfigReader(dialect: .ignition(version))
+        let config = reader.read(root, as: "Config")
+        diagnostics.append(contentsOf: reader.diagnostics.all)
+        diagnostics.append(contentsOf: IgnitionValidator(version: version).validate(config))
+        return diagnostics
+    }
+
+    private static func isSemver(_ text: String) -> Bool {
+        let core = text.split(separator: "-", maxSplits: 1).first ?? ""
+        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+    }
+}
