@@ -5,5 +5,5 @@ struct IgnccCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "igncc",
         abstract: "Compile a bare-metal Kubernetes site (site.yaml) into Ignition, network and inventory files.",
-        subcommands: [BuildCommand.self, CheckCommand.self])
+        subcommands: [BuildCommand.self, CheckCommand.self, ButaneCommand.self, ValidateCommand.self])
 }

@@ -1,0 +1,297 @@
+import Foundation
+
+/// Options of a Butane translation, as the butane CLI has them.
+public struct ButaneOptions: Sendable {
+    /// Warnings fail the translation.
+    public var strict = false
+    /// The directory `local`, `contents_local`, `ssh_authorized_keys_local` and `trees` read from.
+    public var filesDirectory: String?
+
+    public init(strict: Bool = false, filesDirectory: String? = nil) {
+        self.strict = strict
+        self.filesDirectory = filesDirectory
+    }
+}
+
+/// The outcome of translating one Butane document.
+public struct ButaneResult: Sendable {
+    /// The Ignition config; nil when an error was found.
+    package var config: ConfigNode?
+    package var spec: ButaneSpec?
+    public var diagnostics: Diagnostics
+
+    /// The Ignition JSON, when the translation succeeded.
+    public func json(pretty: Bool = false) -> [UInt8]? {
+        guard let config, let spec, !diagnostics.hasErrors else { return nil }
+        return JanssonWriter.render(ConfigRenderer.json(config, version: spec.ignition), style: pretty ? .pretty : .compact)
+    }
+}
+
+/// Butane → Ignition, as the butane tool does it: read the document against the spec's schema,
+/// check butane's own rules, expand the sugar (inline/local resources, local unit contents and SSH
+/// keys, trees, mount units, boot_device, grub), lay the user's config over what the sugar
+/// generated with Ignition's merge, and check the result with Ignition's rules.
+public enum Butane {
+    public static func translate(bytes: [UInt8], file: String, options: ButaneOptions = ButaneOptions()) -> ButaneResult {
+        var diagnostics = Diagnostics()
+        guard let root = YAMLParser().parse(bytes, file: file, diagnostics: &diagnostics) else {
+            return ButaneResult(config: nil, spec: nil, diagnostics: diagnostics)
+        }
+        return translate(root, options: options, diagnostics: diagnostics)
+    }
+
+    /// Translates a parsed document. `implied` supplies the spec when the document names neither
+    /// variant nor version (site.yaml snippets); when it names them, they must match it.
+    package static func translate(_ root: YAMLNode, options: ButaneOptions, implied: ButaneSpec? = nil,
+                                  diagnostics initial: Diagnostics = Diagnostics()) -> ButaneResult {
+        var diagnostics = initial
+        guard let spec = resolveSpec(root, implied: implied, diagnostics: &diagnostics) else {
+            return ButaneResult(config: nil, spec: nil, diagnostics: diagnostics)
+        }
+        var reader = ConfigReader(dialect: .butane(base: spec.base, fcos: spec.isFCOS))
+        let source = reader.read(root, as: "Config")
+        diagnostics.append(contentsOf: reader.diagnostics.all)
+        if diagnostics.hasErrors {
+            return ButaneResult(config: nil, spec: spec, diagnostics: finish(diagnostics, options))
+        }
+        var translator = ButaneTranslator(spec: spec, options: options, source: source)
+        translator.checkSource()
+        let config = translator.translate()
+        diagnostics.append(contentsOf: translator.diagnostics.all)
+        if !diagnostics.hasErrors {
+            diagnostics.append(contentsOf: IgnitionValidator(version: spec.ignition).validate(config))
+        }
+        return ButaneResult(config: diagnostics.hasErrors ? nil : config, spec: spec, diagnostics: finish(diagnostics, options))
+    }
+
+    /// With `strict`, warnings are errors.
+    private static func finish(_ diagnostics: Diagnostics, _ options: ButaneOptions) -> Diagnostics {
+        guard options.strict else { return diagnostics }
+        var strict = Diagnostics()
+        strict.append(contentsOf: diagnostics.all.map { d in
+            var d = d
+            d.severity = .error
+            return d
+        })
+        return strict
+    }
+
+    private static func resolveSpec(_ root: YAMLNode, implied: ButaneSpec?, diagnostics: inout Diagnostics) -> ButaneSpec? {
+        guard case .mapping(let pairs) = root.kind else {
+            diagnostics.error("expected a mapping at the top of a Butane config, found \(root.kindDescription)", at: root.location)
+            return nil
+        }
+        let variantNode = pairs.first { $0.key.scalar == "variant" }?.value
+        let versionNode = pairs.first { $0.key.scalar == "version" }?.value
+        if let implied, variantNode == nil, versionNode == nil { return implied }
+        guard let variantNode, let variant = variantNode.scalar, !variantNode.isNull else {
+            diagnostics.error("error parsing variant; must be specified", at: variantNode?.location ?? root.location)
+            return nil
+        }
+        guard let versionNode, let version = versionNode.scalar, !versionNode.isNull else {
+            diagnostics.error("error parsing version; must be a valid semver", at: versionNode?.location ?? root.location)
+            return nil
+        }
+        if variant == "rhcos" {
+            diagnostics.error("rhcos variant has been removed; use openshift variant instead: https://coreos.github.io/butane/upgrading-openshift/",
+                              at: variantNode.location)
+            return nil
+        }
+        let core = version.split(separator: "-", maxSplits: 1).first ?? ""
+        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+            diagnostics.error("error parsing version; must be a valid semver", at: versionNode.location)
+            return nil
+        }
+        guard let spec = ButaneSpec.find(variant: variant, version: version) else {
+            let known = ButaneSpec.all.map { "\($0.variant.rawValue) \($0.version)" }.joined(separator: ", ")
+            diagnostics.error("no translator exists for variant \(variant) with version \(version)", at: versionNode.location,
+                              notes: [Diagnostic.Note("igncc translates \(known)", at: nil)])
+            return nil
+        }
+        if let implied, spec != implied {
+            diagnostics.error("this snippet is \(spec.variant.rawValue) \(spec.version), but the host needs \(implied.variant.rawValue) \(implied.version) (Ignition \(implied.ignition.string))",
+                              at: versionNode.location)
+            return nil
+        }
+        return spec
+    }
+}
+
+/// One translation's state: the source tree (Butane names mapped to `ConfigSchema` keys), the
+/// spec, and the diagnostics found on the way.
+struct ButaneTranslator {
+    let spec: ButaneSpec
+    let options: ButaneOptions
+    let source: ConfigNode
+    var diagnostics = Diagnostics()
+
+    init(spec: ButaneSpec, options: ButaneOptions, source: ConfigNode) {
+        self.spec = spec
+        self.options = options
+        self.source = source
+    }
+
+    // MARK: Butane's own rules, checked on the source
+
+    mutating func checkSource() {
+        walkResources(source) { resource, path in
+            checkResource(resource, path: path)
+        }
+        let storage = source["storage"]
+        for file in storage?["files"]?.items ?? [] {
+            if let mode = file["mode"], let value = mode.int, Self.looksDecimal(value, directory: false) {
+                diagnostics.warning("unreasonable mode would be reasonable if specified in octal; remember to add a leading zero", at: mode.location)
+            }
+        }
+        for directory in storage?["directories"]?.items ?? [] {
+            if let mode = directory["mode"], let value = mode.int, Self.looksDecimal(value, directory: true) {
+                diagnostics.warning("unreasonable mode would be reasonable if specified in octal; remember to add a leading zero", at: mode.location)
+            }
+        }
+        for filesystem in storage?["filesystems"]?.items ?? [] where filesystem["with_mount_unit"]?.bool == true {
+            let format = filesystem["format"]?.string ?? ""
+            if spec.base == 3 {
+                // Butane 1.3's mount units know no swap: both fields are always required.
+                if (filesystem["path"]?.string ?? "").isEmpty {
+                    diagnostics.error("path is required if with_mount_unit is true and format is not swap", at: filesystem.location)
+                }
+                if format.isEmpty {
+                    diagnostics.error("format is required if with_mount_unit is true", at: filesystem.location)
+                }
+            } else if format.isEmpty {
+                diagnostics.error("format is required if with_mount_unit is true", at: filesystem.location)
+            } else if format != "swap", (filesystem["path"]?.string ?? "").isEmpty {
+                diagnostics.error("path is required if with_mount_unit is true and format is not swap", at: filesystem.location)
+            }
+            if spec.isFCOS, let path = filesystem["path"], let text = path.string,
+               !(text == "/etc" || text == "/var" || text.hasPrefix("/etc/") || text.hasPrefix("/var/")) {
+                diagnostics.error("path must be under /etc or /var if with_mount_unit is true", at: path.location)
+            }
+        }
+        for tree in storage?["trees"]?.items ?? [] where (tree["local"]?.string ?? "").isEmpty {
+            diagnostics.error("local is required", at: tree.location)
+        }
+        for unit in source["systemd"]?["units"]?.items ?? [] {
+            checkSystemdSources(unit)
+            for dropin in unit["dropins"]?.items ?? [] { checkSystemdSources(dropin) }
+        }
+        if spec.variant == .flatcar {
+            for luks in storage?["luks"]?.items ?? [] {
+                if let clevis = luks["clevis"], !clevis.entries.isEmpty {
+                    diagnostics.error("clevis is not supported in this spec version", at: clevis.location)
+                }
+            }
+        }
+        if spec.isFCOS {
+            checkBootDevice()
+            checkGrub()
+            checkPartitionReuse()
+        }
+    }
+
+    private mutating func checkSystemdSources(_ node: ConfigNode) {
+        if node["contents"] != nil, let local = node["contents_local"] {
+            diagnostics.error("only one of the following can be set: contents, contents_local", at: local.location)
+        }
+    }
+
+    private mutating func checkResource(_ resource: ConfigNode, path: [String]) {
+        var count = 0
+        var last: ConfigNode?
+        for key in ["local", "inline", "source"] {
+            if let value = resource[key] {
+                count += 1
+                last = value
+            }
+        }
+        if count > 1, let last {
+            diagnostics.error("only one of the following can be set: inline, local, source", at: last.location)
+            return
+        }
+        if path.starts(with: ["ignition", "config"]), let inline = resource["inline"], let text = inline.string {
+            checkEmbeddedConfig(Array(text.utf8), at: inline.location)
+        }
+    }
+
+    /// butane checks a config given inline (or from the files dir) for `ignition.config`: it must be
+    /// JSON; when of the same Ignition version, it must be valid; otherwise it is not checked (a warning).
+    mutating func checkEmbeddedConfig(_ bytes: [UInt8], at location: SourceLocation?) {
+        var inner = Diagnostics()
+        let name = "<embedded config>"
+        guard let root = JSONParser().parse(bytes, file: name, diagnostics: &inner) else {
+            for d in inner.all { diagnostics.error(d.message, at: location) }
+            return
+        }
+        var version: String?
+        if case .mapping(let pairs) = root.kind, case .mapping(let ignition)? = pairs.first(where: { $0.key.scalar == "ignition" })?.value.kind {
+            version = ignition.first { $0.key.scalar == "version" }?.value.scalar
+        }
+        guard version == spec.ignition.string else {
+            diagnostics.warning("skipping validation for the merge/replace ignition config due to an unkown version", at: location)
+            return
+        }
+        for d in IgnitionValidation.validate(bytes: bytes, file: name).all {
+            diagnostics.append(contentsOf: [Diagnostic(d.severity, d.message, at: location)])
+        }
+    }
+
+    /// Calls `body` with every resource of the source tree and the path to it.
+    private func walkResources(_ root: ConfigNode, _ body: (ConfigNode, [String]) -> Void) {
+        if let config = root["ignition"]?["config"] {
+            for item in config["merge"]?.items ?? [] { body(item, ["ignition", "config", "merge"]) }
+            if let replace = config["replace"] { body(replace, ["ignition", "config", "replace"]) }
+        }
+        for item in root["ignition"]?["security"]?["tls"]?["certificateAuthorities"]?.items ?? [] {
+            body(item, ["ignition", "security", "tls", "certificateAuthorities"])
+        }
+        for file in root["storage"]?["files"]?.items ?? [] {
+            if let contents = file["contents"] { body(contents, ["storage", "files", "contents"]) }
+            for item in file["append"]?.items ?? [] { body(item, ["storage", "files", "append"]) }
+        }
+        for luks in root["storage"]?["luks"]?.items ?? [] {
+            if let keyFile = luks["keyFile"] { body(keyFile, ["storage", "luks", "keyFile"]) }
+        }
+    }
+
+    /// butane's check for a mode that only makes sense read as octal (420 for 0644 is fine; 644 is not).
+    static func looksDecimal(_ mode: Int, directory: Bool) -> Bool {
+        guard mode >= 0, mode <= 7777 else { return false }
+        var octal = 0
+        var divisor = 1000
+        while divisor > 0 {
+            let digit = (mode / divisor) % 10
+            if digit > 7 { return false }
+            octal = (octal << 3) | digit
+            divisor /= 10
+        }
+        return !isTypicalMode(mode, directory: directory) && isTypicalMode(octal, directory: directory)
+    }
+
+    private static func isTypicalMode(_ mode: Int, directory: Bool) -> Bool {
+        if mode == 0 { return true }
+        var hadR = false, hadW = false, hadX = false
+        for perm in [mode & 0o7, (mode & 0o70) >> 3, (mode & 0o700) >> 6] {
+            let r = perm & 4 != 0, w = perm & 2 != 0, x = perm & 1 != 0
+            if !r && hadR || !w && hadW || !x && hadX { return false }
+            if x && hadR && !hadX { return false }
+            if (w || x) && !r { return false }
+            hadR = hadR || r
+            hadW = hadW || w
+            hadX = hadX || x
+        }
+        if !hadR { return false }
+        if directory {
+            if !hadX { return false }
+            if mode & 0o4000 != 0 { return false }
+            if mode & 0o3000 != 0 && !hadW { return false }
+        } else {
+            if mode & 0o6000 != 0 {
+                if !hadX { return false }
+                if mode & 2 != 0 { return false }
+            }
+            if mode & 0o1000 != 0 { return false }
+        }
+        return true
+    }
+}

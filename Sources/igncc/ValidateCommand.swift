@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import IgnitionCompiler
+
+/// A drop-in for ignition-validate.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check an Ignition config (spec 3.0.0 to 3.5.0) as ignition-validate does.")
+
+    @Argument(help: "The Ignition config; '-' or nothing for standard input.", completion: .file(extensions: ["ign", "json"]))
+    var file: String = "-"
+
+    func run() throws {
+        guard let (bytes, name) = readInput(file) else { throw ExitCode.failure }
+        let diagnostics = IgnitionValidation.validate(bytes: bytes, file: name)
+        DiagnosticPrinter(sources: [name: String(decoding: bytes, as: UTF8.self)]).print(diagnostics)
+        if diagnostics.hasErrors { throw ExitCode.failure }
+    }
+}
+
+/// Reads a file, or standard input for "-"; prints why it cannot.
+func readInput(_ path: String) -> ([UInt8], String)? {
+    if path == "-" {
+        return ([UInt8](FileHandle.standardInput.readDataToEndOfFile()), "<stdin>")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("error: cannot read '\(path)'\n")
+        return nil
+    }
+    return ([UInt8](data), path)
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import IgnitionCompiler
+
+/// `igncc butane` and `igncc validate` as drop-ins for butane and ignition-validate.
+@Suite struct ButaneCommandTests {
+    static let unit = """
+        variant: fcos
+        version: 1.5.0
+        systemd:
+          units:
+            - name: hello.service
+              enabled: true
+              contents: |
+                [Service]
+                ExecStart=/usr/bin/echo hello
+                [Install]
+                WantedBy=multi-user.target
+
+        """
+
+    @Test func readsStandardInputAndWritesStandardOutput() throws {
+        let result = try runProcess(TestPaths.binary, ["butane"], input: Self.unit)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout == #"{"ignition":{"version":"3.4.0"},"systemd":{"units":[{"contents":"[Service]\nExecStart=/usr/bin/echo hello\n[Install]\nWantedBy=multi-user.target\n","enabled":true,"name":"hello.service"}]}}"# + "\n")
+        let pretty = try runProcess(TestPaths.binary, ["butane", "--pretty"], input: Self.unit)
+        #expect(pretty.stdout.hasPrefix("{\n  \"ignition\": {\n    \"version\": \"3.4.0\"\n  },\n"))
+    }
+
+    @Test func unknownKeysWarnAndFailOnlyWhenStrict() throws {
+        let input = Self.unit + "storage:\n  filez: []\n"
+        let lax = try runProcess(TestPaths.binary, ["butane"], input: input)
+        #expect(lax.status == 0)
+        #expect(lax.stderr == """
+            <stdin>:13:3: warning: unused key filez
+             13 |   filez: []
+                |   ^
+            1 warning generated.
+
+            """)
+        let strict = try runProcess(TestPaths.binary, ["butane", "--strict"], input: input)
+        #expect(strict.status == 1)
+        #expect(strict.stdout.isEmpty)
+        #expect(strict.stderr.hasPrefix("<stdin>:13:3: error: unused key filez\n"))
+    }
+
+    @Test func writesFilesAndBatches() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("a.bu", Self.unit)
+        try dir.write("b.bu", Self.unit.replacingOccurrences(of: "hello", with: "bye"))
+        try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
+        let one = try runProcess(TestPaths.binary, ["butane", "-o", dir.file("a.ign"), dir.file("a.bu")])
+        #expect(one.status == 0 && one.stdout.isEmpty)
+        let batch = try runProcess(TestPaths.binary, ["butane", "--output-dir", dir.file("out"), dir.file("a.bu"), dir.file("b.bu")])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        #expect(try String(contentsOfFile: dir.file("out/a.ign"), encoding: .utf8) == String(contentsOfFile: dir.file("a.ign"), encoding: .utf8))
+        #expect(try String(contentsOfFile: dir.file("out/b.ign"), encoding: .utf8).contains("bye.service"))
+        let misuse = try runProcess(TestPaths.binary, ["butane", dir.file("a.bu"), dir.file("b.bu")])
+        #expect(misuse.status != 0)
+    }
+
+    @Test func validateLocatesErrorsAndFails() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("bad.ign", """
+            {
+              "ignition": {"version": "3.4.0"},
+              "storage": {"files": [{"path": "etc/motd"}]},
+              "extra": 1
+            }
+
+            """)
+        let result = try runProcess(TestPaths.binary, ["validate", dir.file("bad.ign")])
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            \(dir.file("bad.ign")):3:34: error: path not absolute
+             3 |   "storage": {"files": [{"path": "etc/motd"}]},
+               |                                  ^
+            \(dir.file("bad.ign")):4:3: warning: unused key extra
+             4 |   "extra": 1
+               |   ^
+            1 error and 1 warning generated.
+
+            """)
+        try dir.write("good.ign", #"{"ignition":{"version":"3.0.0"},"storage":{"files":[{"path":"/etc/motd"}]}}"#)
+        let good = try runProcess(TestPaths.binary, ["validate", dir.file("good.ign")])
+        #expect(good.status == 0 && good.stderr.isEmpty)
+        try dir.write("new.ign", #"{"ignition":{"version":"3.6.0"}}"#)
+        let unsupported = try runProcess(TestPaths.binary, ["validate", dir.file("new.ign")])
+        #expect(unsupported.status == 1)
+        #expect(unsupported.stderr.contains("error: unsupported config version"))
+    }
+
+    /// Everything `igncc build` writes passes `igncc validate` (ignition-validate's check runs in
+    /// RealConsumerTests).
+    @Test func everyBuiltConfigPassesValidate() throws {
+        for sample in TestPaths.sampleNames() {
+            let site = try #require(Compiler.load(path: TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path).compilable)
+            for file in Compiler.build(site) where file.relativePath.hasSuffix(".ign") {
+                let diagnostics = IgnitionValidation.validate(bytes: file.contents, file: file.relativePath)
+                #expect(diagnostics.all.isEmpty, "\(sample)/\(file.relativePath): \(diagnostics.all)")
+            }
+        }
+    }
+}
