@@ -45,11 +45,15 @@ struct BuildCommand: ParsableCommand {
     var pretty = false
 
     func run() throws {
-        guard let site = options.loadAndReport() else { throw ExitCode.failure }
+        guard let loaded = options.loadAndReport() else { throw ExitCode.failure }
+        let site = loaded.site
         var targets: [BuildTarget] = []
         for choice in target {
             for t in choice.targets where !targets.contains(t) { targets.append(t) }
         }
+        let problems = Compiler.check(site, targets: targets, explicit: !target.contains(.all))
+        DiagnosticPrinter(sources: loaded.sources).print(problems)
+        if problems.hasErrors || (options.strict && !problems.all.isEmpty) { throw ExitCode.failure }
         let files = Compiler.build(site, options: BuildOptions(targets: targets, pretty: pretty))
         do {
             try OutputDirectory.write(files, to: output)

@@ -9,12 +9,14 @@ struct SiteOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Treat warnings as errors.")
     var strict = false
 
-    /// Loads the site and prints its diagnostics; returns the IR when it may be compiled.
-    func loadAndReport() -> Site? {
+    /// Loads the site and prints its diagnostics; returns the IR (and the sources, for later
+    /// diagnostics) when it may be compiled.
+    func loadAndReport() -> (site: Site, sources: [String: String])? {
         let loaded = Compiler.load(path: site)
         let printer = DiagnosticPrinter(sources: loaded.sources)
         printer.print(loaded.diagnostics)
         let failed = loaded.diagnostics.hasErrors || (strict && !loaded.diagnostics.all.isEmpty)
-        return failed ? nil : loaded.site
+        guard !failed, let site = loaded.site else { return nil }
+        return (site, loaded.sources)
     }
 }

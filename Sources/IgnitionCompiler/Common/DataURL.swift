@@ -1,4 +1,5 @@
-/// RFC 2397 data URLs as Butane writes them: percent-encoded text or base64, whichever is shorter.
+/// RFC 2397 data URLs as Butane writes them: percent-encoded text (RFC 2396 unreserved characters
+/// kept, as butane's dataurl package does) or base64, whichever is shorter.
 enum DataURL {
     static func encode(_ bytes: [UInt8]) -> String {
         var escaped = "data:,"
@@ -18,17 +19,41 @@ enum DataURL {
         return base64.utf8.count < escaped.utf8.count ? base64 : escaped
     }
 
-    /// Unreserved characters and the reserved ones a data URL's data may carry literally.
+    /// RFC 2396 unreserved characters.
     private static func keepsLiteral(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
-        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"),
-             UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "/"),
-             UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "@"):
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "~"),
+             UInt8(ascii: "*"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"):
             return true
         default:
             return false
         }
+    }
+
+    /// The bytes of a `data:` URL (base64 or percent-encoded); nil when it is not one.
+    static func decode(_ url: String) -> [UInt8]? {
+        guard url.hasPrefix("data:"), let comma = url.firstIndex(of: ",") else { return nil }
+        let header = url[url.index(url.startIndex, offsetBy: 5)..<comma]
+        let payload = Array(url[url.index(after: comma)...].utf8)
+        if header.hasSuffix(";base64") {
+            return Base64.decode(String(decoding: payload, as: UTF8.self))
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.count)
+        var i = 0
+        while i < payload.count {
+            if payload[i] == UInt8(ascii: "%") {
+                guard i + 2 < payload.count,
+                      let value = UInt8(String(decoding: payload[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) else { return nil }
+                out.append(value)
+                i += 3
+            } else {
+                out.append(payload[i])
+                i += 1
+            }
+        }
+        return out
     }
 }

@@ -8,6 +8,8 @@ struct HostNetworkFile: Equatable {
     var document: IniDocument
     /// The mode on the installed host: NetworkManager ignores keyfiles readable by others.
     var targetMode: UInt16
+    /// The NIC in site.yaml this file comes from.
+    var location: SourceLocation? = nil
 
     var targetPath: String { targetDirectory + "/" + fileName }
 }
@@ -21,6 +23,8 @@ enum HostNetworkFiles {
         var files: [HostNetworkFile] = []
         for nic in host.nics {
             guard let network = site.network(named: nic.network.value) else { continue }
+            let first = files.count
+            defer { for i in first..<files.count { files[i].location = nic.location } }
             switch host.os.value {
             case .fcos: files.append(keyfile(nic, network, host: host, site: site))
             case .flatcar: files.append(networkdUnit(nic, network))

@@ -9,7 +9,7 @@ struct HostSettings {
     var timezone: Located<String>?
     var ignitionVersion: Located<IgnitionSpec>?
     /// Snippets accumulate: the defaults' first, then the host's.
-    var butane: [Located<String>] = []
+    var butane: [ButaneSnippet] = []
     /// Sizing merges field by field.
     var vm = VMSizing()
     /// Keys that were written, even if their value could not be read (that is reported already):
@@ -47,13 +47,18 @@ extension SiteDecoder {
         if let n = reader.value("ignition_version") {
             settings.ignitionVersion = enumeration(n, field: "ignition_version", as: IgnitionSpec.self)
         }
-        if let n = reader.value("butane"), let snippet = Scalars.string(n, field: "butane", diagnostics: &diagnostics) {
+        if let n = reader.value("butane"), let snippet = decodeSnippet(n, origin: what == "'defaults'" ? .defaults : .host(hostName(what))) {
             settings.butane.append(snippet)
         }
         if let n = reader.value("vm") {
             decodeVM(n, into: &settings.vm, what: "'vm' of \(what)")
         }
         return settings
+    }
+
+    /// The host name in "host 'name'".
+    private func hostName(_ what: String) -> String {
+        String(what.dropFirst("host '".count).dropLast())
     }
 
     private mutating func decodeVM(_ node: YAMLNode, into vm: inout VMSizing, what: String) {

@@ -48,9 +48,19 @@ extension SiteDecoder {
         guard let os = settings.os, let installDisk = settings.installDisk else { return nil }
         return Host(name: name, os: os, installDisk: installDisk, user: settings.user ?? Located("core", at: name.location),
                     sshAuthorizedKeys: settings.sshAuthorizedKeys ?? [], timezone: settings.timezone,
-                    butane: settings.butane, roles: roles, rolesComplete: rolesComplete, labels: labels, nics: nics,
+                    butane: snippets(settings.butane, defaults: defaults.butane.count, roles: roles), roles: roles, rolesComplete: rolesComplete, labels: labels, nics: nics,
                     vm: settings.vm, ignitionVersion: settings.ignitionVersion ?? Located(.default, at: name.location),
                     location: name.location)
+    }
+
+    /// Defaults' snippets, then each role's in the host's order, then the host's own.
+    private func snippets(_ all: [ButaneSnippet], defaults: Int, roles: [Located<Role>]) -> [ButaneSnippet] {
+        var seen = Set<Role>()
+        let fromRoles = roles.compactMap { role -> ButaneSnippet? in
+            guard seen.insert(role.value).inserted else { return nil }
+            return roleSnippets[role.value]
+        }
+        return Array(all.prefix(defaults)) + fromRoles + Array(all.dropFirst(defaults))
     }
 
     private mutating func decodeNIC(_ node: YAMLNode, host: String) -> NIC? {

@@ -3,13 +3,24 @@
 /// cross-cutting rules (uniqueness, membership) are `SiteValidator`'s.
 struct SiteDecoder {
     static let supportedVersion = 1
-    static let topLevelKeys = ["version", "site", "domain", "defaults", "networks", "hosts", "kubernetes", "dns", "serve"]
+    static let topLevelKeys = ["version", "site", "domain", "defaults", "roles", "networks", "hosts", "kubernetes", "dns", "serve"]
     /// Keys a host may set and `defaults` may provide.
     static let inheritedKeys = ["os", "install_disk", "user", "ssh_authorized_keys", "timezone", "butane", "ignition_version", "vm"]
     static let hostKeys = inheritedKeys + ["roles", "labels", "nics"]
 
     var diagnostics = Diagnostics()
     let baseDirectory: String
+    /// The site file's lines, to place the contents of a literal block snippet.
+    var sourceLines: [Substring] = []
+    /// Texts diagnostics may point into besides the site file: snippet files and non-literal snippets.
+    var extraSources: [String: String] = [:]
+    var roleSnippets: [Role: ButaneSnippet] = [:]
+    var nextSnippetID = 0
+
+    init(baseDirectory: String, source: String = "") {
+        self.baseDirectory = baseDirectory
+        sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    }
 
     mutating func decode(_ root: YAMLNode) -> Site? {
         guard let top = MappingReader(root, what: "the site", allowed: Self.topLevelKeys, diagnostics: &diagnostics) else {
@@ -29,6 +40,7 @@ struct SiteDecoder {
             MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys, diagnostics: &diagnostics)
         }
         let defaults = decodeSettings(defaultsReader, over: HostSettings(), what: "'defaults'")
+        if let rolesNode = top.value("roles") { decodeRoles(rolesNode) }
         let networks = top.required("networks", diagnostics: &diagnostics).map { decodeNetworks($0) } ?? []
         var hosts: [Host] = []
         if let hostsNode = top.required("hosts", diagnostics: &diagnostics) {

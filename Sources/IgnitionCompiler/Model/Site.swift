@@ -13,6 +13,9 @@ public struct Site: Sendable {
     public var serve: Serve?
     /// The directory the site file is in, for snippet paths relative to it.
     public var baseDirectory: String
+    /// Each host's Ignition config with its Butane snippets merged, by host name, for hosts that
+    /// have snippets; made by `SnippetStage` once the site is valid.
+    package var mergedConfigs: [String: ConfigNode] = [:]
 
     public func network(named name: String) -> Network? {
         networks.first { $0.name.value == name }
@@ -50,8 +53,8 @@ public struct Host: Sendable {
     public var user: Located<String>
     public var sshAuthorizedKeys: [Located<String>]
     public var timezone: Located<String>?
-    /// Butane snippets in merge order (defaults first, host last). Merged by a later stage.
-    public var butane: [Located<String>]
+    /// Butane snippets in merge order: defaults, then each role's in the host's role order, then the host's.
+    public var butane: [ButaneSnippet]
     public var roles: [Located<Role>]
     /// False when some of the host's roles could not be read (already reported): site-wide
     /// role counts would then report a problem that is not there.
@@ -166,4 +169,31 @@ public indirect enum ConfigValue: Sendable, Equatable {
         public var key: String
         public var value: ConfigValue
     }
+}
+
+/// A Butane snippet of site.yaml: in `defaults`, in a role of `roles`, or in a host; written inline
+/// (a mapping, or text) or as a path to a `.bu`/`.yaml` file beside site.yaml.
+public struct ButaneSnippet: Sendable {
+    public enum Origin: Sendable, Equatable {
+        case defaults
+        case role(Role)
+        case host(String)
+
+        var description: String {
+            switch self {
+            case .defaults: return "the defaults' Butane snippet"
+            case .role(let role): return "the Butane snippet of role '\(role.rawValue)'"
+            case .host(let name): return "the Butane snippet of host '\(name)'"
+            }
+        }
+    }
+
+    public var origin: Origin
+    /// Where `butane:` is in site.yaml.
+    public var location: SourceLocation
+    /// The parsed snippet; its positions are in site.yaml (a mapping or a literal block), in the
+    /// snippet's own file, or in a virtual file named after the site's position.
+    package var document: YAMLNode
+    /// Identifies the snippet within its site, so that each is translated once per Butane spec.
+    package var id: Int
 }

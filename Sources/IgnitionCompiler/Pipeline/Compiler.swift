@@ -4,6 +4,8 @@ import Foundation
 public enum BuildTarget: String, CaseIterable, Sendable {
     case ignition
     case network
+    /// `out/butane/<host>.bu`: each host's whole config as a Butane document.
+    case butane
 }
 
 public struct BuildOptions: Sendable {
@@ -45,19 +47,41 @@ public enum Compiler {
     /// Decodes and validates site text already in memory.
     public static func load(bytes: [UInt8], displayName: String, baseDirectory: String = ".") -> LoadedSite {
         var diagnostics = Diagnostics()
-        let sources = [displayName: String(decoding: bytes, as: UTF8.self)]
+        var sources = [displayName: String(decoding: bytes, as: UTF8.self)]
         guard let root = YAMLParser().parse(bytes, file: displayName, diagnostics: &diagnostics) else {
             return LoadedSite(site: nil, diagnostics: diagnostics, sources: sources)
         }
-        var decoder = SiteDecoder(baseDirectory: baseDirectory)
-        let site = decoder.decode(root)
+        var decoder = SiteDecoder(baseDirectory: baseDirectory, source: sources[displayName] ?? "")
+        var site = decoder.decode(root)
         diagnostics.append(contentsOf: decoder.diagnostics.all)
-        if let site {
-            var validator = SiteValidator(site: site)
+        sources.merge(decoder.extraSources) { a, _ in a }
+        if var checked = site {
+            var validator = SiteValidator(site: checked)
             validator.run()
             diagnostics.append(contentsOf: validator.diagnostics.all)
+            if !diagnostics.hasErrors {
+                SnippetStage.run(&checked, diagnostics: &diagnostics)
+                site = checked
+            }
         }
         return LoadedSite(site: site, diagnostics: diagnostics, sources: sources)
+    }
+
+    /// Problems a site has only for some targets: a host no Butane spec can express is an error
+    /// when `butane` is asked for by name, a warning (the host is left out) when building everything.
+    public static func check(_ site: Site, targets: [BuildTarget], explicit: Bool) -> Diagnostics {
+        var diagnostics = Diagnostics()
+        if targets.contains(.butane) {
+            for host in ButaneBackend.inexpressible(in: site) {
+                let message = "no Butane spec of flatcar produces Ignition \(host.ignitionVersion.value.rawValue): out/butane has no file for host '\(host.name.value)'"
+                if explicit {
+                    diagnostics.error(message, at: host.ignitionVersion.location)
+                } else {
+                    diagnostics.warning(message, at: host.ignitionVersion.location)
+                }
+            }
+        }
+        return diagnostics
     }
 
     /// Every output file of the selected targets, plus `SHA512SUMS` over them, in path order.
@@ -67,6 +91,7 @@ public enum Compiler {
             switch target {
             case .ignition: files += IgnitionBackend.files(for: site, style: options.pretty ? .pretty : .compact)
             case .network: files += NetworkBackend.files(for: site)
+            case .butane: files += ButaneBackend.files(for: site)
             }
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }

@@ -64,6 +64,11 @@ import Testing
         var checked = 0
         for (name, var site) in try Self.sites() {
             for i in site.hosts.indices { site.hosts[i].ignitionVersion.value = .v3_3_0 }
+            // Snippets merge again, in the new version.
+            site.mergedConfigs = [:]
+            var diagnostics = Diagnostics()
+            SnippetStage.run(&site, diagnostics: &diagnostics)
+            #expect(!diagnostics.hasErrors)
             try OutputDirectory.write(Compiler.build(site), to: dir.file(name))
             for host in site.hosts {
                 let path = dir.file("\(name)/ignition/\(host.name.value).ign")

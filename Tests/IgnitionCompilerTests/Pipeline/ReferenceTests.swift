@@ -60,6 +60,7 @@ import Testing
         let a = try String(contentsOfFile: dir.file("a/SHA512SUMS"), encoding: .utf8)
         let b = try String(contentsOfFile: dir.file("b/SHA512SUMS"), encoding: .utf8)
         #expect(a == b)
-        #expect(a.split(separator: "\n").count == 10)
+        // 4 Ignition configs, 4 Butane documents, 2 keyfiles and 4 .link files.
+        #expect(a.split(separator: "\n").count == 14)
     }
 }

@@ -1,59 +1,61 @@
-/// Ignition configs, one per host: hostname, SSH keys, time zone and the host's network files.
+/// Ignition configs, one per host: hostname, SSH keys, time zone and the host's network files,
+/// with the host's Butane snippets merged over them (see `SnippetStage`).
 enum IgnitionBackend {
     static func files(for site: Site, style: JanssonWriter.Style) -> [OutputFile] {
         site.hosts.map { host in
-            OutputFile("ignition/\(host.name.value).ign",
-                       contents: JanssonWriter.render(config(for: host, in: site).value, style: style),
-                       mode: 0o644)
+            let config = site.mergedConfigs[host.name.value] ?? generated(for: host, in: site)
+            let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue) ?? .v3_4
+            return OutputFile("ignition/\(host.name.value).ign",
+                              contents: JanssonWriter.render(ConfigRenderer.json(config, version: version), style: style),
+                              mode: 0o644)
         }
     }
 
-    static func config(for host: Host, in site: Site) -> JSONObject {
-        var root = JSONObject()
-        var ignition = JSONObject()
-        ignition.set("version", .string(host.ignitionVersion.value.rawValue))
-        root.set("ignition", ignition.value)
+    /// What igncc itself writes for `host`. Values are located at the site.yaml entries they come
+    /// from, so a snippet that overrides one can be told where it was generated.
+    static func generated(for host: Host, in site: Site) -> ConfigNode {
+        var root = ConfigNode.object()
+        root["ignition"] = .object([ConfigEntry(key: "version", keyLocation: nil,
+                                                node: .string(host.ignitionVersion.value.rawValue, at: host.ignitionVersion.location))])
 
-        var user = JSONObject()
-        user.set("name", .string(host.user.value))
+        var user = ConfigNode.object(at: host.user.location)
+        user["name"] = .string(host.user.value, at: host.user.location)
         if host.user.value != "core" {
             // The distributions' `core` already has sudo; a new user gets the group that grants it.
             let groups = host.os.value == .fcos ? ["wheel"] : ["sudo", "docker"]
-            user.set("groups", .array(groups.map(JSONValue.string)))
+            user["groups"] = .list(groups.map { .string($0, at: host.user.location) })
         }
-        user.set("sshAuthorizedKeys", nonEmpty: host.sshAuthorizedKeys.map { .string($0.value.trimmingWhitespace()) })
-        var passwd = JSONObject()
-        passwd.set("users", .array([user.value]))
-        root.set("passwd", passwd.value)
+        let keys = host.sshAuthorizedKeys.map { ConfigNode.string($0.value.trimmingWhitespace(), at: $0.location) }
+        if !keys.isEmpty { user["sshAuthorizedKeys"] = .list(keys) }
+        root["passwd"] = .object([ConfigEntry(key: "users", keyLocation: nil, node: .list([user]))])
 
-        var files: [JSONValue] = [file("/etc/hostname", contents: Array("\(host.name.value)\n".utf8), mode: 0o644)]
+        var files = [file("/etc/hostname", contents: Array("\(host.name.value)\n".utf8), mode: 0o644, at: host.location)]
         for networkFile in HostNetworkFiles.files(for: host, in: site) {
             files.append(file(networkFile.targetPath, contents: Array(networkFile.document.render().utf8),
-                              mode: Int(networkFile.targetMode)))
+                              mode: Int(networkFile.targetMode), at: networkFile.location))
         }
-        var storage = JSONObject()
-        storage.set("files", .array(files))
+        var storage = ConfigNode.object()
+        storage["files"] = .list(files)
         if let timezone = host.timezone {
-            var link = JSONObject()
-            link.set("path", .string("/etc/localtime"))
-            link.set("overwrite", .bool(true))
-            link.set("target", .string("../usr/share/zoneinfo/\(timezone.value)"))
-            link.set("hard", .bool(false))
-            storage.set("links", .array([link.value]))
+            var link = ConfigNode.object(at: timezone.location)
+            link["path"] = .string("/etc/localtime", at: timezone.location)
+            link["overwrite"] = .bool(true, at: timezone.location)
+            link["target"] = .string("../usr/share/zoneinfo/\(timezone.value)", at: timezone.location)
+            link["hard"] = .bool(false, at: timezone.location)
+            storage["links"] = .list([link])
         }
-        root.set("storage", storage.value)
+        root["storage"] = storage
         return root
     }
 
     /// A file node that replaces whatever is at `path`, with the contents as a data URL.
-    static func file(_ path: String, contents: [UInt8], mode: Int) -> JSONValue {
-        var node = JSONObject()
-        node.set("path", .string(path))
-        node.set("overwrite", .bool(true))
-        var source = JSONObject()
-        source.set("source", .string(DataURL.encode(contents)))
-        node.set("contents", source.value)
-        node.set("mode", .int(mode))
-        return node.value
+    static func file(_ path: String, contents: [UInt8], mode: Int, at location: SourceLocation?) -> ConfigNode {
+        var node = ConfigNode.object(at: location)
+        node["path"] = .string(path, at: location)
+        node["overwrite"] = .bool(true, at: location)
+        node["contents"] = .object([ConfigEntry(key: "source", keyLocation: nil, node: .string(DataURL.encode(contents), at: location))],
+                                   at: location)
+        node["mode"] = .int(mode, at: location)
+        return node
     }
 }

@@ -1,0 +1,150 @@
+/// `out/butane/<host>.bu`: each host's whole Ignition config (generated parts and merged snippets)
+/// written back as a Butane document, so it can be read, edited and translated by the real butane
+/// to the same Ignition as `out/ignition/<host>.ign`.
+enum ButaneBackend {
+    static func files(for site: Site) -> [OutputFile] {
+        site.hosts.compactMap { host in
+            guard let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue),
+                  let spec = ButaneSpec.find(variant: host.os.value == .fcos ? .fcos : .flatcar, ignition: version) else { return nil }
+            let config = site.mergedConfigs[host.name.value] ?? IgnitionBackend.generated(for: host, in: site)
+            let text = ButaneWriter.document(ConfigRenderer.json(config, version: version), spec: spec,
+                                             comment: "Host \(host.name.value) of site \(site.name.value), written by igncc.")
+            return OutputFile("butane/\(host.name.value).bu", contents: Array(text.utf8), mode: 0o600)
+        }
+    }
+
+    /// Hosts whose config no Butane spec can express (flatcar with Ignition 3.5.0).
+    static func inexpressible(in site: Site) -> [Host] {
+        site.hosts.filter { host in
+            guard let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue) else { return true }
+            return ButaneSpec.find(variant: host.os.value == .fcos ? .fcos : .flatcar, ignition: version) == nil
+        }
+    }
+}
+
+/// Writes Ignition JSON (as `ConfigRenderer` makes it) as Butane YAML: Butane field names, data
+/// URLs of text as `inline`, modes in octal, multi-line text as literal blocks.
+enum ButaneWriter {
+    static func document(_ config: JSONValue, spec: ButaneSpec, comment: String) -> String {
+        var out = "# \(comment)\nvariant: \(spec.variant.rawValue)\nversion: \(spec.version)\n"
+        guard case .object(let pairs) = config else { return out }
+        writeObject(pairs, type: "Config", version: spec.ignition, indent: 0, into: &out, skipVersion: true)
+        return out
+    }
+
+    private static func field(_ type: String, json: String, version: IgnitionSpecVersion) -> ConfigSchema.Field? {
+        ConfigSchema.ignitionFields(of: type, version: version).first { $0.json == json }
+    }
+
+    private static func writeObject(_ pairs: [(String, JSONValue)], type: String, version: IgnitionSpecVersion, indent: Int,
+                                    into out: inout String, skipVersion: Bool = false, firstLinePrefix: String? = nil,
+                                    insideIgnitionConfig: Bool = false) {
+        var pairs = pairs
+        // Configs to merge stay data URLs: butane would check an inline one again, and warn
+        // when it is of another Ignition version.
+        if type == "Resource" || type == "FileContents", !insideIgnitionConfig { pairs = inlineText(pairs) }
+        if type == "Ignition" { pairs.removeAll { $0.0 == "version" } }
+        var first = true
+        for (key, value) in pairs {
+            let name: String
+            var fieldType: ConfigSchema.FieldType = .string
+            if key == "inline" {
+                name = "inline"
+            } else if let f = field(type, json: key, version: version), let butane = f.butane {
+                name = butane
+                fieldType = f.type
+            } else {
+                continue
+            }
+            if case .object(let inner) = value, inner.isEmpty { continue }
+            let pad = first && firstLinePrefix != nil ? firstLinePrefix! : String(repeating: " ", count: indent)
+            let before = out.utf8.count
+            defer { if out.utf8.count != before { first = false } }
+            switch value {
+            case .object(let inner):
+                guard case .object(let innerType) = fieldType else { continue }
+                var body = ""
+                writeObject(inner, type: innerType, version: version, indent: indent + 2, into: &body,
+                            insideIgnitionConfig: insideIgnitionConfig || innerType == "IgnitionConfig")
+                if body.isEmpty { continue }
+                out += "\(pad)\(name):\n" + body
+            case .array(let items):
+                out += "\(pad)\(name):\n"
+                for item in items {
+                    let dash = String(repeating: " ", count: indent + 2) + "- "
+                    if case .object(let inner) = item, case .list(.object(let itemType)) = fieldType {
+                        if inner.isEmpty { out += dash + "{}\n"; continue }
+                        writeObject(inner, type: itemType, version: version, indent: indent + 4, into: &out, firstLinePrefix: dash,
+                                    insideIgnitionConfig: insideIgnitionConfig)
+                    } else {
+                        out += dash + scalar(item, indent: indent + 4, key: nil) + "\n"
+                    }
+                }
+            default:
+                out += "\(pad)\(name): \(scalar(value, indent: indent + 2, key: name))\n"
+            }
+        }
+        if first, let firstLinePrefix { out += firstLinePrefix + "{}\n" }
+    }
+
+    /// A data URL of UTF-8 text, uncompressed, becomes `inline` (butane turns it back into the same data).
+    private static func inlineText(_ pairs: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        guard let sourceIndex = pairs.firstIndex(where: { $0.0 == "source" }), case .string(let url) = pairs[sourceIndex].1,
+              url.hasPrefix("data:") else { return pairs }
+        let compression = pairs.first { $0.0 == "compression" }.map { $0.1 }
+        if let compression, compression != .string("") { return pairs }
+        guard let bytes = DataURL.decode(url), let text = String(validating: bytes, as: UTF8.self) else { return pairs }
+        var result = pairs.filter { $0.0 != "compression" }
+        let index = result.firstIndex { $0.0 == "source" }!
+        result[index] = ("inline", .string(text))
+        return result
+    }
+
+    private static func scalar(_ value: JSONValue, indent: Int, key: String?) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let n):
+            if key == "mode", n >= 0 { return "0" + String(n, radix: 8) }
+            return String(n)
+        case .string(let s): return string(s, indent: indent)
+        default: return "null"
+        }
+    }
+
+    /// A literal block for multi-line printable text, else a double-quoted scalar.
+    static func string(_ s: String, indent: Int) -> String {
+        let printable = s.unicodeScalars.allSatisfy { c in
+            c == "\n" || c == "\t" || (c.value >= 0x20 && c.value != 0x7F && !(0x80...0x9F).contains(c.value)
+                && c.value != 0xFEFF && c.value != 0x2028 && c.value != 0x2029)
+        }
+        if printable && s.contains("\n") {
+            let trailing = s.reversed().prefix { $0 == "\n" }.count
+            let chomp = trailing == 0 ? "-" : trailing == 1 ? "" : "+"
+            var body = s
+            if trailing > 0 { body.removeLast(trailing) }
+            let pad = String(repeating: " ", count: indent)
+            var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }
+            lines += Array(repeating: "", count: max(0, trailing - 1))
+            return "|2\(chomp)\n" + lines.joined(separator: "\n")
+        }
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) || c.value == 0xFEFF
+                    || c.value == 0x2028 || c.value == 0x2029 {
+                    out += String(format: "\\u%04X", c.value)
+                } else {
+                    out.unicodeScalars.append(c)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

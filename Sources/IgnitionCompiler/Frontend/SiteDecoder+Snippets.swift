@@ -1,0 +1,76 @@
+import Foundation
+
+extension SiteDecoder {
+    /// `roles:` — per-role settings; today a role may carry a Butane snippet.
+    mutating func decodeRoles(_ node: YAMLNode) {
+        guard let reader = MappingReader(node, what: "'roles'", allowed: [], diagnostics: &diagnostics) else { return }
+        for (key, value) in reader.entries {
+            guard let role = Role(rawValue: key.value) else {
+                let known = Role.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                diagnostics.error("unknown role '\(key.value)' in 'roles'; expected one of \(known)", at: key.location)
+                continue
+            }
+            guard let settings = MappingReader(value, what: "role '\(role.rawValue)'", allowed: ["butane"],
+                                               diagnostics: &diagnostics) else { continue }
+            if let n = settings.value("butane"), let snippet = decodeSnippet(n, origin: .role(role)) {
+                roleSnippets[role] = snippet
+            }
+        }
+    }
+
+    /// A `butane:` value: a mapping (the snippet itself), a path to a `.bu`/`.yaml` file relative to
+    /// site.yaml, or Butane text. Positions of a literal block (`butane: |`) are site.yaml's.
+    mutating func decodeSnippet(_ node: YAMLNode, origin: ButaneSnippet.Origin) -> ButaneSnippet? {
+        nextSnippetID += 1
+        func make(_ document: YAMLNode) -> ButaneSnippet {
+            ButaneSnippet(origin: origin, location: node.location, document: document, id: nextSnippetID)
+        }
+        switch node.kind {
+        case .mapping:
+            return make(node)
+        case .sequence:
+            diagnostics.error("expected a Butane snippet (a mapping, Butane text, or a path to a .bu or .yaml file) for 'butane', found a list",
+                              at: node.location)
+            return nil
+        case .scalar(let text, let style):
+            if node.isNull {
+                diagnostics.error("'butane' is empty", at: node.location)
+                return nil
+            }
+            let isPath = !text.contains("\n") && [".bu", ".yaml", ".yml"].contains { text.hasSuffix($0) }
+            var parser = YAMLParser()
+            var name: String
+            var bytes: [UInt8]
+            if isPath {
+                name = baseDirectory == "." || text.hasPrefix("/") ? text : baseDirectory + "/" + text
+                guard let data = FileManager.default.contents(atPath: name) else {
+                    diagnostics.error("cannot read Butane snippet '\(text)' (paths are relative to the site file)", at: node.location)
+                    return nil
+                }
+                bytes = [UInt8](data)
+                extraSources[name] = String(decoding: bytes, as: UTF8.self)
+            } else if style == .literal, let indent = blockIndent(after: node.location.line) {
+                name = node.location.file
+                bytes = Array(text.utf8)
+                parser.lineOffset = node.location.line
+                parser.columnOffset = indent
+            } else {
+                name = "\(node.location.file)[butane@\(node.location.line)]"
+                bytes = Array(text.utf8)
+                extraSources[name] = text
+            }
+            guard let document = parser.parse(bytes, file: name, diagnostics: &diagnostics) else { return nil }
+            return make(document)
+        }
+    }
+
+    /// The indentation of a block scalar's content: that of the first non-blank line after `line`.
+    private func blockIndent(after line: Int) -> Int? {
+        guard line < sourceLines.count else { return nil }
+        for text in sourceLines[line...] {
+            let spaces = text.prefix { $0 == " " }.count
+            if spaces < text.count, !text.allSatisfy({ $0 == " " || $0 == "\r" }) { return spaces }
+        }
+        return nil
+    }
+}

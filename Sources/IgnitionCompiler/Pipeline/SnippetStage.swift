@@ -1,0 +1,70 @@
+/// Merges each host's Butane snippets over the config igncc generates for it, in order
+/// (defaults, roles, host), with Ignition's merge; warns when a snippet replaces a file, link,
+/// directory or unit igncc generated; checks every merged config with Ignition's rules.
+/// Each snippet is translated once per Butane spec, whatever the number of hosts sharing it.
+enum SnippetStage {
+    static func run(_ site: inout Site, diagnostics: inout Diagnostics) {
+        var translations: [TranslationKey: ConfigNode?] = [:]
+        var reported = Set<TranslationKey>()
+        for host in site.hosts where !host.butane.isEmpty {
+            guard let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue) else { continue }
+            let variant: ButaneSpec.Variant = host.os.value == .fcos ? .fcos : .flatcar
+            guard let spec = ButaneSpec.find(variant: variant, ignition: version) else {
+                for snippet in host.butane {
+                    diagnostics.error("no Butane spec of \(variant.rawValue) produces Ignition \(version.string), the ignition_version of host '\(host.name.value)'",
+                                      at: snippet.location, notes: [Diagnostic.Note("the host is here", at: host.location)])
+                }
+                continue
+            }
+            let generated = IgnitionBackend.generated(for: host, in: site)
+            var merged = generated
+            var failed = false
+            for snippet in host.butane {
+                let key = TranslationKey(snippet: snippet.id, spec: spec.version + spec.variant.rawValue)
+                if translations[key] == nil {
+                    let result = Butane.translate(snippet.document, options: ButaneOptions(filesDirectory: site.baseDirectory), implied: spec)
+                    translations[key] = .some(result.config)
+                    if reported.insert(key).inserted {
+                        diagnostics.append(contentsOf: result.diagnostics.all)
+                    }
+                }
+                guard let config = translations[key] ?? nil else {
+                    failed = true
+                    continue
+                }
+                warnAboutOverrides(config, generated: generated, snippet: snippet, host: host, diagnostics: &diagnostics)
+                merged = ConfigMerger.merge(merged, config, version: version)
+            }
+            guard !failed else { continue }
+            merged.modifyObject("ignition") { $0["version"] = .string(version.string, at: host.ignitionVersion.location) }
+            for problem in IgnitionValidator(version: version).validate(merged) {
+                diagnostics.append(contentsOf: [problem])
+            }
+            site.mergedConfigs[host.name.value] = merged
+        }
+    }
+
+    struct TranslationKey: Hashable {
+        var snippet: Int
+        var spec: String
+    }
+
+    /// A warning for each file, directory, link or unit of `config` that igncc also generates.
+    private static func warnAboutOverrides(_ config: ConfigNode, generated: ConfigNode, snippet: ButaneSnippet, host: Host,
+                                           diagnostics: inout Diagnostics) {
+        var ours: [String: SourceLocation?] = [:]
+        for list in ["files", "directories", "links"] {
+            for node in generated["storage"]?[list]?.items ?? [] {
+                if let path = node["path"]?.string { ours[path] = node.location }
+            }
+        }
+        for list in ["files", "directories", "links"] {
+            for node in config["storage"]?[list]?.items ?? [] {
+                guard let path = node["path"]?.string, let origin = ours[path] else { continue }
+                diagnostics.warning("\(snippet.origin.description) replaces '\(path)', which igncc generates for host '\(host.name.value)'",
+                                    at: node["path"]?.location ?? snippet.location,
+                                    notes: [Diagnostic.Note("igncc generates it from here", at: origin)])
+            }
+        }
+    }
+}

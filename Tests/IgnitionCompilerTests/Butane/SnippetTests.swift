@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import IgnitionCompiler
+
+/// Butane snippets in site.yaml: where they may be, how they merge, and what is reported.
+@Suite struct SnippetTests {
+    /// A site of two hosts: node1 (control plane) and node2 (worker), with the given extra text
+    /// under `defaults`, at the top (roles) and under node2.
+    static func site(defaults: String = "", top: String = "", node2: String = "") -> String {
+        """
+        version: 1
+        site: demo
+        domain: demo.example
+        defaults:
+          os: fcos
+          install_disk: /dev/sda
+          ssh_authorized_keys:
+            - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx4lQb2o3g1Yq8sX0pZ2mB0rGm6k0f8GQ2YtY3v9cW1 admin@demo
+        \(defaults)
+        networks:
+          lan:
+            cidr: 192.168.1.0/24
+            gateway: 192.168.1.1
+        \(top)
+        hosts:
+          node1:
+            roles: [control-plane, etcd]
+            nics:
+              - {mac: 52:54:00:00:01:21, network: lan, address: 192.168.1.21}
+          node2:
+            roles: [worker]
+            nics:
+              - {mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22}
+        \(node2)
+
+        """
+    }
+
+    /// The decoded contents of `path` in a host's merged config.
+    static func file(_ site: Site, host: Int, _ path: String) -> String? {
+        let name = site.hosts[host].name.value
+        let config = site.mergedConfigs[name] ?? IgnitionBackend.generated(for: site.hosts[host], in: site)
+        guard let node = config["storage"]?["files"]?.items.first(where: { $0["path"]?.string == path }),
+              let source = node["contents"]?["source"]?.string, let bytes = DataURL.decode(source) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func motd(_ text: String, indent: Int) -> String {
+        let pad = String(repeating: " ", count: indent)
+        return """
+        \(pad)butane:
+        \(pad)  storage:
+        \(pad)    files:
+        \(pad)      - path: /etc/motd
+        \(pad)        overwrite: true
+        \(pad)        contents: {inline: \(text)}
+        """
+    }
+
+    @Test func mergeOrderIsDefaultsRolesHost() throws {
+        let yaml = Self.site(defaults: Self.motd("defaults", indent: 2),
+                             top: "roles:\n  worker:\n" + Self.motd("worker", indent: 4),
+                             node2: Self.motd("node2", indent: 4))
+        let site = try compile(yaml)
+        #expect(Self.file(site, host: 0, "/etc/motd") == "defaults")
+        #expect(Self.file(site, host: 1, "/etc/motd") == "node2")
+        let rolesOnly = try compile(Self.site(defaults: Self.motd("defaults", indent: 2),
+                                              top: "roles:\n  worker:\n" + Self.motd("worker", indent: 4)))
+        #expect(Self.file(rolesOnly, host: 1, "/etc/motd") == "worker")
+        #expect(rolesOnly.hosts[1].butane.map(\.origin) == [.defaults, .role(.worker)])
+    }
+
+    @Test func snippetsMergeFieldByField() throws {
+        // The defaults give a mode, the host gives contents: both are kept.
+        let defaults = """
+          butane:
+            storage:
+              files:
+                - {path: /etc/app.conf, mode: 0640, contents: {inline: old}}
+            systemd:
+              units:
+                - {name: app.service, enabled: true}
+        """
+        let host = """
+            butane:
+              storage:
+                files:
+                  - {path: /etc/app.conf, overwrite: true, contents: {inline: new}}
+        """
+        let site = try compile(Self.site(defaults: defaults, node2: host))
+        let config = try #require(site.mergedConfigs["node2"])
+        let file = try #require(config["storage"]?["files"]?.items.first { $0["path"]?.string == "/etc/app.conf" })
+        #expect(file["mode"]?.int == 0o640)
+        #expect(file["overwrite"]?.bool == true)
+        #expect(Self.file(site, host: 1, "/etc/app.conf") == "new")
+        #expect(Self.file(site, host: 0, "/etc/app.conf") == "old")
+        #expect(config["systemd"]?["units"]?.items.count == 1)
+    }
+
+    @Test func literalBlockPositionsAreTheSiteFiles() {
+        let defaults = """
+          butane: |
+            storage:
+              files:
+                - path: /etc/motd
+                  modee: 0644
+        """
+        #expect(diagnose(Self.site(defaults: defaults)) == ["site.yaml:13:11: warning: unused key modee"])
+    }
+
+    @Test func overridingAGeneratedFileWarnsWithBothPlaces() {
+        let host = """
+            butane:
+              storage:
+                files:
+                  - {path: /etc/hostname, overwrite: true, contents: {inline: other}}
+        """
+        #expect(diagnose(Self.site(node2: host)) == [
+            "site.yaml:27:20: warning: the Butane snippet of host 'node2' replaces '/etc/hostname', which igncc generates for host 'node2'",
+            "site.yaml:20:3: note: igncc generates it from here",
+        ])
+    }
+
+    @Test func snippetVariantMustMatchTheHost() {
+        let host = """
+            butane:
+              variant: flatcar
+              version: 1.1.0
+        """
+        #expect(diagnose(Self.site(node2: host)) == [
+            "site.yaml:26:16: error: this snippet is flatcar 1.1.0, but the host needs fcos 1.5.0 (Ignition 3.4.0)",
+        ])
+        let matching = host.replacingOccurrences(of: "flatcar", with: "fcos").replacingOccurrences(of: "1.1.0", with: "1.5.0")
+        #expect(diagnose(Self.site(node2: matching)) == [])
+    }
+
+    @Test func unknownRolesAreRefused() {
+        #expect(diagnose(Self.site(top: "roles:\n  master:\n    butane: {}")) == [
+            "site.yaml:15:3: error: unknown role 'master' in 'roles'; expected one of 'control-plane', 'etcd', 'worker'",
+        ])
+    }
+
+    @Test func snippetFilesAreRelativeToTheSite() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("snippets"), withIntermediateDirectories: true)
+        try dir.write("snippets/worker.bu", """
+            variant: fcos
+            version: 1.5.0
+            storage:
+              files:
+                - path: /etc/role
+                  contents:
+                    local: role.txt
+            """)
+        try dir.write("role.txt", "worker\n")
+        try dir.write("site.yaml", Self.site(top: "roles:\n  worker:\n    butane: snippets/worker.bu"))
+        let loaded = Compiler.load(path: dir.file("site.yaml"))
+        #expect(loaded.diagnostics.all.isEmpty, "\(loaded.diagnostics.all)")
+        let site = try #require(loaded.compilable)
+        #expect(Self.file(site, host: 1, "/etc/role") == "worker\n")
+        #expect(Self.file(site, host: 0, "/etc/role") == nil)
+
+        try dir.write("site.yaml", Self.site(top: "roles:\n  worker:\n    butane: snippets/missing.bu"))
+        let missing = Compiler.load(path: dir.file("site.yaml"))
+        #expect(missing.diagnostics.all.map(\.message) == ["cannot read Butane snippet 'snippets/missing.bu' (paths are relative to the site file)"])
+    }
+
+    @Test func aSharedSnippetIsTranslatedOnceAndReportedOnce() {
+        // One bad key in the defaults' snippet, two hosts: one warning.
+        let defaults = """
+          butane:
+            storage:
+              filez: []
+        """
+        #expect(diagnose(Self.site(defaults: defaults)) == ["site.yaml:11:7: warning: unused key filez"])
+    }
+}
