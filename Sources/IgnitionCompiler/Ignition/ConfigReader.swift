@@ -54,9 +54,17 @@ package struct ConfigReader {
                 continue
             }
             if let first = seen[key] {
-                diagnostics.error("duplicate key '\(key)'", at: keyNode.location,
-                                  notes: [Diagnostic.Note("first defined here", at: first)])
-                continue
+                let note = [Diagnostic.Note("first defined here", at: first)]
+                if case .ignition = dialect {
+                    // Go's JSON decoder (so Ignition) keeps the last value; warn, and do the same.
+                    diagnostics.warning("duplicate key '\(key)': the last value is used", at: keyNode.location, notes: note)
+                    if let field = known.first(where: { $0.name == key })?.field {
+                        entries.removeAll { $0.key == field.key }
+                    }
+                } else {
+                    diagnostics.error("duplicate key '\(key)'", at: keyNode.location, notes: note)
+                    continue
+                }
             }
             seen[key] = keyNode.location
             guard let (_, field) = known.first(where: { $0.name == key }) else {

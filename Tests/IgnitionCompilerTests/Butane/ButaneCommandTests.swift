@@ -93,6 +93,16 @@ import Testing
         #expect(unsupported.stderr.contains("error: unsupported config version"))
     }
 
+    /// Go's JSON decoder keeps the last of two equal keys; ignition-validate then checks that one.
+    @Test func validateKeepsTheLastDuplicateKey() {
+        let text = #"{"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/a"}]},"storage":{"files":[{"path":"b"}]}}"#
+        let diagnostics = IgnitionValidation.validate(bytes: Array(text.utf8), file: "d.ign").sorted
+        #expect(diagnostics.map { "\($0.location!.line):\($0.location!.column): \($0.severity.rawValue): \($0.message)" } == [
+            "1:69: warning: duplicate key 'storage': the last value is used",
+            "1:97: error: path not absolute",
+        ])
+    }
+
     /// Everything `igncc build` writes passes `igncc validate` (ignition-validate's check runs in
     /// RealConsumerTests).
     @Test func everyBuiltConfigPassesValidate() throws {
