@@ -175,4 +175,23 @@ import Testing
         """
         #expect(diagnose(Self.site(defaults: defaults)) == ["site.yaml:11:7: warning: unused key filez"])
     }
+
+    /// No Butane spec of flatcar produces Ignition 3.5.0: a snippet cannot be read for such a
+    /// host, and `--target butane` has no document to write for it.
+    @Test func flatcarOnIgnition35HasNoButane() throws {
+        let flatcar = Self.site(node2: "    os: flatcar\n    ignition_version: 3.5.0")
+        #expect(diagnose(flatcar) == [])
+        let site = try #require(load(flatcar).compilable)
+        #expect(Compiler.check(site, targets: [.butane], explicit: true).all.map(\.message) == [
+            "no Butane spec of flatcar produces Ignition 3.5.0: out/butane has no file for host 'node2'",
+        ])
+        #expect(Compiler.check(site, targets: [.butane], explicit: false).all.map(\.severity) == [.warning])
+        #expect(Compiler.build(site, options: BuildOptions(targets: [.butane])).map(\.relativePath) == ["butane/node1.bu", "SHA512SUMS"])
+
+        let withSnippet = Self.site(node2: "    os: flatcar\n    ignition_version: 3.5.0\n    butane: {storage: {}}")
+        #expect(diagnose(withSnippet) == [
+            "site.yaml:26:13: error: no Butane spec of flatcar produces Ignition 3.5.0, the ignition_version of host 'node2'",
+            "site.yaml:20:3: note: the host is here",
+        ])
+    }
 }
