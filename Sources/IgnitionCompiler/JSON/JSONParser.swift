@@ -48,20 +48,40 @@ package struct JSONParser {
             self.maxDepth = maxDepth
         }
 
+        /// The last position computed, so that the column of the next one (always further on the
+        /// same line or a later one) costs only the bytes in between: a one-line config of
+        /// megabytes stays linear.
+        var cachedOffset = 0
+        var cachedColumn = 1
+        var cachedLineStart = 0
+
         /// Columns count Unicode scalars, as for YAML: continuation bytes are skipped.
-        func location(of target: Int) -> SourceLocation {
-            var line = 1
-            var start = 0
-            if target >= lineStart { line = self.line; start = lineStart } else {
-                for i in 0..<min(target, bytes.count) where bytes[i] == 0x0A { line += 1; start = i + 1 }
+        mutating func location(of target: Int) -> SourceLocation {
+            let end = min(target, bytes.count)
+            guard end >= lineStart else {
+                // Behind the current line (an error reported late): count from the start.
+                var line = 1, start = 0
+                for i in 0..<end where bytes[i] == 0x0A { line += 1; start = i + 1 }
+                return SourceLocation(file: file, line: line, column: columns(from: start, to: end) + 1)
             }
-            var column = 1
+            if cachedLineStart != lineStart || cachedOffset > end {
+                cachedLineStart = lineStart
+                cachedOffset = lineStart
+                cachedColumn = 1
+            }
+            cachedColumn += columns(from: cachedOffset, to: end)
+            cachedOffset = end
+            return SourceLocation(file: file, line: line, column: cachedColumn)
+        }
+
+        private func columns(from start: Int, to end: Int) -> Int {
+            var count = 0
             var i = start
-            while i < min(target, bytes.count) {
-                if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            while i < end {
+                if bytes[i] & 0xC0 != 0x80 { count += 1 }
                 i += 1
             }
-            return SourceLocation(file: file, line: line, column: column)
+            return count
         }
 
         mutating func skipSpace() {
