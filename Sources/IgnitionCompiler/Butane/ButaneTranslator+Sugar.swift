@@ -49,7 +49,7 @@ extension ButaneTranslator {
         case "Unit", "Dropin":
             if node["contents"] == nil, let local = node["contents_local"], let path = local.string, !path.isEmpty,
                let bytes = readLocal(path, at: local.location) {
-                lowered["contents"] = .string(String(decoding: bytes, as: UTF8.self), at: local.location)
+                lowered["contents"] = .string(GoString.decode(bytes), at: local.location)
             }
         case "PasswdUser":
             if let locals = node["ssh_authorized_keys_local"], !locals.items.isEmpty {
@@ -62,7 +62,7 @@ extension ButaneTranslator {
                         // Lines end with \n or \r\n (bytes: Swift reads "\r\n" as one Character).
                         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
                             let key = line.last == 0x0D ? line.dropLast() : line[...]
-                            if !key.isEmpty { keys.append(.string(String(decoding: key, as: UTF8.self), at: item.location)) }
+                            if !key.isEmpty { keys.append(.string(GoString.decode(Array(key)), at: item.location)) }
                         }
                     }
                 }

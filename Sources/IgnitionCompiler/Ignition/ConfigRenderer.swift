@@ -24,8 +24,11 @@ package enum ConfigRenderer {
         let pointer = field.flags.contains(.pointer)
         switch type {
         case .object(let name):
+            // A nil pointer to a struct is not written at all, whatever its required fields.
+            if pointer && node?.isObject != true { return nil }
             let rendered = object(node ?? .object(), type: name, version: version)
-            if case .object(let pairs) = rendered, pairs.isEmpty, !required { return nil }
+            // A pointer to a struct (clevis in 3.2) is written when set, even empty.
+            if case .object(let pairs) = rendered, pairs.isEmpty, !required, !(pointer && node?.isObject == true) { return nil }
             return rendered
         case .list(let element):
             let items = node?.items ?? []

@@ -50,7 +50,10 @@ enum ButaneWriter {
             var fieldType: ConfigSchema.FieldType = .string
             if key == "inline" {
                 name = "inline"
-            } else if let f = field(type, json: key, version: version), let butane = f.butane {
+            } else if let f = field(type, json: key, version: version),
+                      // A field whose Go type changed between versions has one entry per form;
+                      // the Butane name is on the one Butane reads.
+                      let butane = f.butane ?? ConfigSchema.object(type).fields.first(where: { $0.json == key && $0.butane != nil })?.butane {
                 name = butane
                 fieldType = f.type
             } else {
