@@ -28,8 +28,11 @@ extension ButaneTranslator {
             } else if layout == "s390x-eckd" || layout == "s390x-zfcp" {
                 let prefix = layout == "s390x-eckd" ? "/dev/dasd" : "/dev/sd"
                 if let name = luks?["device"]?.string, !name.isEmpty {
-                    let suffix = name.dropFirst(prefix.count)
-                    if !(name.hasPrefix(prefix) && suffix.count == 1 && suffix.first!.isLowercase && suffix.first!.isASCII) {
+                    // butane's pattern is `(/dev/sd[a-z]$)`, unanchored at the start: the name must end so.
+                    let last = name.unicodeScalars.last
+                    let matches = last.map { ("a"..."z").contains($0) } == true
+                        && String(name.unicodeScalars.dropLast()).hasSuffix(prefix)
+                    if !matches {
                         diagnostics.error("device name must start with /dev/dasd on s390x-eckd layout or /dev/sd on s390x-zfcp layout", at: layoutNode.location)
                     }
                 } else {
@@ -58,6 +61,7 @@ extension ButaneTranslator {
     }
 
     mutating func checkGrub() {
+        guard spec.base >= 5 else { return }
         for user in source["grub"]?["users"]?.items ?? [] {
             if (user["name"]?.string ?? "").isEmpty {
                 diagnostics.error("field \"name\" is required", at: user.location)

@@ -103,7 +103,10 @@ public enum Butane {
             diagnostics.error("error parsing version; must be a valid semver", at: versionNode.location)
             return nil
         }
-        guard let spec = ButaneSpec.find(variant: variant, version: version) else {
+        // go-semver reads 1.05.0 as 1.5.0.
+        let normalized = parts.map { String(Int($0) ?? 0) }.joined(separator: ".")
+            + version.dropFirst(core.count)
+        guard let spec = ButaneSpec.find(variant: variant, version: normalized) else {
             let known = ButaneSpec.all.map { "\($0.variant.rawValue) \($0.version)" }.joined(separator: ", ")
             diagnostics.error("no translator exists for variant \(variant) with version \(version)", at: versionNode.location,
                               notes: [Diagnostic.Note("igncc translates \(known)", at: nil)])
@@ -164,7 +167,7 @@ struct ButaneTranslator {
             } else if format != "swap", (filesystem["path"]?.string ?? "").isEmpty {
                 diagnostics.error("path is required if with_mount_unit is true and format is not swap", at: filesystem.location)
             }
-            if spec.isFCOS, let path = filesystem["path"], let text = path.string,
+            if spec.isFCOS, spec.base >= 6, let path = filesystem["path"], let text = path.string,
                !(text == "/etc" || text == "/var" || text.hasPrefix("/etc/") || text.hasPrefix("/var/")) {
                 diagnostics.error("path must be under /etc or /var if with_mount_unit is true", at: path.location)
             }
@@ -178,7 +181,7 @@ struct ButaneTranslator {
         }
         if spec.variant == .flatcar {
             for luks in storage?["luks"]?.items ?? [] {
-                if let clevis = luks["clevis"], !clevis.entries.isEmpty {
+                if let clevis = luks["clevis"], !Self.isZero(clevis) {
                     diagnostics.error("clevis is not supported in this spec version", at: clevis.location)
                 }
             }
@@ -186,7 +189,20 @@ struct ButaneTranslator {
         if spec.isFCOS {
             checkBootDevice()
             checkGrub()
-            checkPartitionReuse()
+            if spec.base >= 6 { checkPartitionReuse() }
+        }
+    }
+
+    /// Go's zero value: nothing set, or only empty lists and zero values (what butane's
+    /// unsupported-field filters ignore).
+    static func isZero(_ node: ConfigNode) -> Bool {
+        switch node.value {
+        case .null: return true
+        case .bool(let b): return !b
+        case .int(let n): return n == 0
+        case .string(let s): return s.isEmpty
+        case .list(let items): return items.isEmpty
+        case .object(let entries): return entries.allSatisfy { isZero($0.node) }
         }
     }
 
@@ -223,9 +239,15 @@ struct ButaneTranslator {
             for d in inner.all { diagnostics.error(d.message, at: location) }
             return
         }
-        var version: String?
-        if case .mapping(let pairs) = root.kind, case .mapping(let ignition)? = pairs.first(where: { $0.key.scalar == "ignition" })?.value.kind {
-            version = ignition.first { $0.key.scalar == "version" }?.value.scalar
+        guard case .mapping = root.kind else {
+            diagnostics.error("the config to merge is not a JSON object", at: location)
+            return
+        }
+        let version = root.jsonValue("ignition")?.jsonValue("version")?.scalar
+        let parts = (version ?? "").split(separator: "-", maxSplits: 1).first?.split(separator: ".", omittingEmptySubsequences: false) ?? []
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+            diagnostics.error("invalid config version (couldn't parse)", at: location)
+            return
         }
         guard version == spec.ignition.string else {
             diagnostics.warning("skipping validation for the merge/replace ignition config due to an unkown version", at: location)

@@ -14,6 +14,9 @@ package struct ConfigReader {
     package var diagnostics = Diagnostics()
     /// Collections already read: one read again came through a YAML alias.
     private var visited = Set<ObjectIdentifier>()
+    /// Inside a value reached through a case-insensitive key match, where ignition-validate's
+    /// unused-key check does not go.
+    private var quiet = 0
 
     package init(dialect: Dialect, strict: Bool = false) {
         self.dialect = dialect
@@ -53,29 +56,39 @@ package struct ConfigReader {
                 diagnostics.error("a key must be a string, found \(keyNode.kindDescription)", at: keyNode.location)
                 continue
             }
-            if let first = seen[key] {
+            var field = known.first(where: { $0.name == key })?.field
+            if field == nil, case .ignition = dialect {
+                // Go's JSON decoder also matches a field case-insensitively; ignition-validate
+                // still reports the key as unused, since its check compares exactly.
+                field = known.first(where: { $0.name.lowercased() == key.lowercased() })?.field
+            }
+            // Keys are told apart by the field they set: "ignition" and "IGNITION" are one.
+            let identity = field?.key ?? key
+            if let first = seen[identity] {
                 let note = [Diagnostic.Note("first defined here", at: first)]
                 if case .ignition = dialect {
                     // Go's JSON decoder (so Ignition) keeps the last value; warn, and do the same.
                     diagnostics.warning("duplicate key '\(key)': the last value is used", at: keyNode.location, notes: note)
-                    if let field = known.first(where: { $0.name == key })?.field {
-                        entries.removeAll { $0.key == field.key }
-                    }
+                    entries.removeAll { $0.key == identity }
                 } else {
                     diagnostics.error("duplicate key '\(key)'", at: keyNode.location, notes: note)
                     continue
                 }
             }
-            seen[key] = keyNode.location
-            guard let (_, field) = known.first(where: { $0.name == key }) else {
+            seen[identity] = keyNode.location
+            let exact = known.contains(where: { $0.name == key })
+            if (field == nil || !exact) && quiet == 0 {
                 if strict {
                     diagnostics.error("unused key \(key)", at: keyNode.location)
                 } else {
                     diagnostics.warning("unused key \(key)", at: keyNode.location)
                 }
-                continue
             }
-            if let value = read(valueNode, as: field.type, name: key) {
+            guard let field else { continue }
+            if !exact { quiet += 1 }
+            let value = read(valueNode, as: field.type, name: key)
+            if !exact { quiet -= 1 }
+            if let value {
                 entries.append(ConfigEntry(key: field.key, keyLocation: keyNode.location, node: value))
             }
         }
@@ -83,7 +96,10 @@ package struct ConfigReader {
     }
 
     private mutating func read(_ node: YAMLNode, as type: ConfigSchema.FieldType, name: String) -> ConfigNode? {
-        if isNull(node) { return ConfigNode(.null, at: node.location) }
+        if isNull(node) {
+            if case .butane = dialect, case .object = type { warnNullMapping(node) }
+            return ConfigNode(.null, at: node.location)
+        }
         switch type {
         case .object(let objectType):
             guard case .mapping = node.kind else { return mismatch(node, type, name) }
@@ -93,7 +109,10 @@ package struct ConfigReader {
             let values = items.compactMap { item -> ConfigNode? in
                 if isNull(item) {
                     // yaml.v3 drops a null item; Go's JSON decoder keeps it as the zero value.
-                    if case .butane = dialect { return nil }
+                    if case .butane = dialect {
+                        if case .object = element { warnNullMapping(item) }
+                        return nil
+                    }
                     // A null item decodes to the element's zero value.
                     switch element {
                     case .string: return ConfigNode(.string(""), at: item.location)
@@ -117,6 +136,12 @@ package struct ConfigReader {
             guard let text = node.scalar, let value = boolean(node, text) else { return mismatch(node, type, name) }
             return ConfigNode(.bool(value), at: node.location)
         }
+    }
+
+    /// butane warns (its position map no longer matches) when a mapping is left null.
+    private mutating func warnNullMapping(_ node: YAMLNode) {
+        diagnostics.warning("null where a mapping is expected: butane cannot locate or check what follows; remove it or write {}",
+                            at: node.location)
     }
 
     private mutating func mismatch(_ node: YAMLNode, _ type: ConfigSchema.FieldType, _ name: String) -> ConfigNode? {
@@ -174,9 +199,13 @@ package struct ConfigReader {
         } else if digits, !body.isEmpty {
             magnitude = Int(body)
         }
-        if magnitude == nil, isYAMLFloat(body), let float = Double(String(body)), float.isFinite, float < 9.2e18 {
-            // yaml.v3 reads `08`, `1.9` or `1e3` as floats and truncates them into an int field.
-            magnitude = Int(float)
+        if magnitude == nil, isYAMLFloat(body), let float = Double(String(body)), float.isFinite {
+            // yaml.v3 reads `08`, `1.9` or `1e3` as floats and truncates them into an int field,
+            // when at most 2^63 (Go's float64(MaxInt64)); 2^63 itself wraps to the minimum.
+            let signed = negative ? -float : float
+            guard signed <= 9.223372036854775808e18 else { return nil }
+            if signed == 9.223372036854775808e18 || signed <= -9.223372036854775808e18 { return Int.min }
+            return Int(signed)
         }
         guard let magnitude else { return nil }
         return negative ? -magnitude : magnitude

@@ -9,15 +9,12 @@ public enum IgnitionValidation {
             return diagnostics
         }
         guard let root = JSONParser().parse(bytes, file: file, diagnostics: &diagnostics) else { return diagnostics }
-        guard case .mapping(let pairs) = root.kind else {
+        guard case .mapping = root.kind else {
             diagnostics.error("expected a JSON object at the top of an Ignition config, found \(root.kindDescription)", at: root.location)
             return diagnostics
         }
-        let ignition = pairs.first { $0.key.scalar == "ignition" }?.value
-        let versionNode: YAMLNode? = {
-            guard case .mapping(let inner)? = ignition?.kind else { return nil }
-            return inner.first { $0.key.scalar == "version" }?.value
-        }()
+        let ignition = root.jsonValue("ignition")
+        let versionNode = ignition?.jsonValue("version")
         guard let versionNode, let text = versionNode.scalar, isSemver(text) else {
             diagnostics.error("invalid config version (couldn't parse)", at: versionNode?.location ?? ignition?.location ?? root.location)
             return diagnostics

@@ -110,7 +110,7 @@ extension ValidationRun {
     private static func overlap(_ partitions: [Spot]) -> Int? {
         let extents: [(start: Int, end: Int)?] = partitions.map { partition in
             guard let start = partition.node["startMiB"]?.int, let size = partition.node["sizeMiB"]?.int, start != 0 else { return nil }
-            return (start, size == 0 ? start : start + size - 1)
+            return (start, size == 0 ? start : start &+ size &- 1)
         }
         for (i, p) in extents.enumerated() {
             guard let p else { continue }

@@ -238,3 +238,13 @@ package struct JSONParser {
         }
     }
 }
+
+extension YAMLNode {
+    /// The value of `key` in a mapping read from JSON as Go reads it: the last key equal to it,
+    /// or equal ignoring case.
+    package func jsonValue(_ key: String) -> YAMLNode? {
+        guard case .mapping(let pairs) = kind else { return nil }
+        let folded = key.lowercased()
+        return pairs.last { $0.key.scalar?.lowercased() == folded }?.value
+    }
+}
