@@ -59,8 +59,13 @@ enum ButaneWriter {
             } else {
                 continue
             }
-            if case .object(let inner) = value, inner.isEmpty { continue }
             let pad = first && firstLinePrefix != nil ? firstLinePrefix! : String(repeating: " ", count: indent)
+            if case .object(let inner) = value, inner.isEmpty {
+                // An empty object the renderer kept is a set pointer (clevis in 3.2): keep it.
+                out += "\(pad)\(name): {}\n"
+                first = false
+                continue
+            }
             let before = out.utf8.count
             defer { if out.utf8.count != before { first = false } }
             switch value {
@@ -69,7 +74,11 @@ enum ButaneWriter {
                 var body = ""
                 writeObject(inner, type: innerType, version: version, indent: indent + 2, into: &body,
                             insideIgnitionConfig: insideIgnitionConfig || innerType == "IgnitionConfig")
-                if body.isEmpty { continue }
+                if body.isEmpty {
+                    if case .object(let innerType) = fieldType, innerType == "Ignition" { continue }
+                    out += "\(pad)\(name): {}\n"
+                    continue
+                }
                 out += "\(pad)\(name):\n" + body
             case .array(let items):
                 out += "\(pad)\(name):\n"
