@@ -34,7 +34,10 @@ public struct ButaneResult: Sendable {
 public enum Butane {
     public static func translate(bytes: [UInt8], file: String, options: ButaneOptions = ButaneOptions()) -> ButaneResult {
         var diagnostics = Diagnostics()
-        guard let root = YAMLParser().parse(bytes, file: file, diagnostics: &diagnostics) else {
+        var parser = YAMLParser()
+        parser.firstDocumentOnly = true
+        parser.requireYAML11 = true
+        guard let root = parser.parse(bytes, file: file, diagnostics: &diagnostics) else {
             return ButaneResult(config: nil, spec: nil, diagnostics: diagnostics)
         }
         return translate(root, options: options, diagnostics: diagnostics)
@@ -76,6 +79,22 @@ public enum Butane {
         return strict
     }
 
+    /// A string field's value as yaml.v3 gives it: nil when null; `!!binary` decoded; a tag that
+    /// does not fit the text reported.
+    private static func text(of node: YAMLNode, diagnostics: inout Diagnostics) -> String? {
+        guard let text = node.scalar, !node.isNull else { return nil }
+        do {
+            switch try ConfigReader.resolveTagged(node) {
+            case .null?: return nil
+            case .binary(let bytes)?: return GoString.decode(bytes)
+            default: return text
+            }
+        } catch {
+            if case .mismatch(let message) = error { diagnostics.error(message, at: node.location) }
+            return nil
+        }
+    }
+
     private static func resolveSpec(_ root: YAMLNode, implied: ButaneSpec?, diagnostics: inout Diagnostics) -> ButaneSpec? {
         guard case .mapping(let pairs) = root.kind else {
             diagnostics.error("expected a mapping at the top of a Butane config, found \(root.kindDescription)", at: root.location)
@@ -84,11 +103,11 @@ public enum Butane {
         let variantNode = pairs.first { $0.key.scalar == "variant" }?.value
         let versionNode = pairs.first { $0.key.scalar == "version" }?.value
         if let implied, variantNode == nil, versionNode == nil { return implied }
-        guard let variantNode, let variant = variantNode.scalar, !variantNode.isNull else {
+        guard let variantNode, let variant = text(of: variantNode, diagnostics: &diagnostics) else {
             diagnostics.error("error parsing variant; must be specified", at: variantNode?.location ?? root.location)
             return nil
         }
-        guard let versionNode, let version = versionNode.scalar, !versionNode.isNull else {
+        guard let versionNode, let version = text(of: versionNode, diagnostics: &diagnostics) else {
             diagnostics.error("error parsing version; must be a valid semver", at: versionNode?.location ?? root.location)
             return nil
         }

@@ -43,15 +43,24 @@ package struct ConfigReader {
             diagnostics.error("expected a mapping, found \(node.kindDescription)", at: node.location)
             return ConfigNode(.null, at: node.location)
         }
-        if case .butane = dialect, !visited.insert(ObjectIdentifier(node)).inserted {
-            // butane cannot place what an alias of a mapping holds, and warns; so does igncc.
+        // An alias repeats its anchor's node. butane's position map has a leaf there: it warns
+        // when a mapping is expected, and checks no keys below (so igncc neither).
+        let repeated = isRepeat(node)
+        if repeated && quiet == 0 {
             diagnostics.warning("a mapping repeated through a YAML alias: butane cannot locate or check its keys; write it out",
                                 at: node.location)
         }
+        if repeated { quiet += 1 }
+        defer { if repeated { quiet -= 1 } }
         let known = fields(of: type)
         var entries: [ConfigEntry] = []
         var seen: [String: SourceLocation] = [:]
-        for (keyNode, valueNode) in pairs {
+        let (allPairs, merged) = expandMergeKeys(pairs)
+        for (index, (keyNode, valueNode)) in allPairs.enumerated() {
+            // Keys merged in through `<<` are not in butane's position map: never reported unused.
+            let fromMerge = index >= allPairs.count - merged
+            if fromMerge { quiet += 1 }
+            defer { if fromMerge { quiet -= 1 } }
             guard let key = keyNode.scalar else {
                 diagnostics.error("a key must be a string, found \(keyNode.kindDescription)", at: keyNode.location)
                 continue
@@ -106,6 +115,9 @@ package struct ConfigReader {
             return read(node, as: objectType)
         case .list(let element):
             guard case .sequence(let items) = node.kind else { return mismatch(node, type, name) }
+            let repeated = isRepeat(node)
+            if repeated { quiet += 1 }
+            defer { if repeated { quiet -= 1 } }
             let values = items.compactMap { item -> ConfigNode? in
                 if isNull(item) {
                     // yaml.v3 drops a null item; Go's JSON decoder keeps it as the zero value.
@@ -125,21 +137,101 @@ package struct ConfigReader {
                 return read(item, as: element, name: name)
             }
             return ConfigNode(.list(values), at: node.location)
-        case .string:
-            guard let text = node.scalar else { return mismatch(node, type, name) }
-            if case .ignition = dialect, !isJSONString(node) { return mismatch(node, type, name) }
-            return ConfigNode(.string(text), at: node.location)
-        case .int:
-            guard let text = node.scalar, let value = integer(node, text) else { return mismatch(node, type, name) }
-            return ConfigNode(.int(value), at: node.location)
-        case .bool:
-            guard let text = node.scalar, let value = boolean(node, text) else { return mismatch(node, type, name) }
-            return ConfigNode(.bool(value), at: node.location)
+        case .string, .int, .bool:
+            if case .butane = dialect, Self.shortTag(node) != nil {
+                return taggedScalar(node, as: type, name: name)
+            }
+            switch type {
+            case .string:
+                guard let text = node.scalar else { return mismatch(node, type, name) }
+                if case .ignition = dialect, !isJSONString(node) { return mismatch(node, type, name) }
+                return ConfigNode(.string(text), at: node.location)
+            case .int:
+                guard let text = node.scalar, let value = integer(node, text) else { return mismatch(node, type, name) }
+                return ConfigNode(.int(value), at: node.location)
+            default:
+                guard let text = node.scalar, let value = boolean(node, text) else { return mismatch(node, type, name) }
+                return ConfigNode(.bool(value), at: node.location)
+            }
         }
+    }
+
+    /// A scalar with an explicit tag, decoded as yaml.v3 decodes it into a Go field.
+    private mutating func taggedScalar(_ node: YAMLNode, as type: ConfigSchema.FieldType, name: String) -> ConfigNode? {
+        guard let text = node.scalar else { return mismatch(node, type, name) }
+        let resolved: YAMLScalar
+        do {
+            guard let value = try Self.resolveTagged(node) else { return mismatch(node, type, name) }
+            resolved = value
+        } catch {
+            if case .mismatch(let message) = error { diagnostics.error(message, at: node.location) }
+            return nil
+        }
+        if case .null = resolved { return ConfigNode(.null, at: node.location) }
+        switch (type, resolved) {
+        case (.string, .binary(let bytes)):
+            return ConfigNode(.string(GoString.decode(bytes)), at: node.location)
+        case (.string, _):
+            return ConfigNode(.string(text), at: node.location)
+        case (.int, .int), (.int, .float):
+            guard let value = Self.yamlInteger(text) else { return mismatch(node, type, name) }
+            return ConfigNode(.int(value), at: node.location)
+        case (.bool, .bool(let value)):
+            return ConfigNode(.bool(value), at: node.location)
+        case (.bool, .indicatedString), (.bool, .string):
+            guard let value = Self.yamlWordBoolean(text) else { return mismatch(node, type, name) }
+            return ConfigNode(.bool(value), at: node.location)
+        default:
+            return mismatch(node, type, name)
+        }
+    }
+
+    /// The YAML 1.1 words yaml.v3 accepts for a bool field when the value resolved to a string.
+    static func yamlWordBoolean(_ text: String) -> Bool? {
+        if ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"].contains(text) { return true }
+        if ["n", "N", "no", "No", "NO", "off", "Off", "OFF"].contains(text) { return false }
+        return nil
+    }
+
+    /// yaml.v3 applies `<<: *anchor` (or a list of them) to a mapping: the anchors' keys come in
+    /// where the mapping does not set them itself, while butane still reports `<<` as unused.
+    /// Returns the pairs to read, with the merged ones last, and how many those are.
+    private func expandMergeKeys(_ pairs: [(key: YAMLNode, value: YAMLNode)]) -> ([(key: YAMLNode, value: YAMLNode)], Int) {
+        guard case .butane = dialect else { return (pairs, 0) }
+        func isMerge(_ key: YAMLNode) -> Bool {
+            key.scalar == "<<" && (key.isPlainScalar || key.tag == "tag:yaml.org,2002:merge")
+        }
+        guard pairs.contains(where: { isMerge($0.key) }) else { return (pairs, 0) }
+        var explicit = Set(pairs.compactMap { isMerge($0.key) ? nil : $0.key.scalar })
+        var added: [(key: YAMLNode, value: YAMLNode)] = []
+        for (key, value) in pairs where isMerge(key) {
+            var sources: [YAMLNode] = []
+            switch value.kind {
+            case .mapping: sources = [value]
+            case .sequence(let items): sources = items
+            case .scalar: break
+            }
+            for source in sources {
+                guard case .mapping(let inner) = source.kind else { continue }
+                for pair in inner {
+                    guard let name = pair.key.scalar, !explicit.contains(name) else { continue }
+                    explicit.insert(name)
+                    added.append(pair)
+                }
+            }
+        }
+        return (pairs + added, added.count)
+    }
+
+    /// Whether a collection was read before: it is an alias (butane dialect only).
+    private mutating func isRepeat(_ node: YAMLNode) -> Bool {
+        guard case .butane = dialect else { return false }
+        return !visited.insert(ObjectIdentifier(node)).inserted
     }
 
     /// butane warns (its position map no longer matches) when a mapping is left null.
     private mutating func warnNullMapping(_ node: YAMLNode) {
+        guard quiet == 0 else { return }
         diagnostics.warning("null where a mapping is expected: butane cannot locate or check what follows; remove it or write {}",
                             at: node.location)
     }
@@ -178,6 +270,8 @@ package struct ConfigReader {
     /// yaml.v3's reading of an integer: Go's base-0 ParseInt (`0x`, `0o`, `0b`, a leading `0` for
     /// octal) after removing `_`, and a float with no fraction part is accepted by truncation.
     static func yamlInteger(_ text: String) -> Int? {
+        // yaml.v3 tries numbers only for text that starts like one ("_1" stays a string).
+        guard let first = text.first, first.isASCII, first.isNumber || first == "-" || first == "+" || first == "." else { return nil }
         let plain = text.replacingOccurrences(of: "_", with: "")
         var body = Substring(plain)
         var negative = false

@@ -7,6 +7,11 @@ package struct YAMLParser {
     /// block scalar): added to every line, and to every column, of the positions reported.
     package var lineOffset = 0
     package var columnOffset = 0
+    /// Read the first document of a stream and ignore the rest (what yaml.v3's Unmarshal does,
+    /// so butane); otherwise a second document is an error.
+    package var firstDocumentOnly = false
+    /// Refuse a `%YAML` directive other than 1.1, as yaml.v3 does.
+    package var requireYAML11 = false
 
     package init() {}
 
@@ -27,6 +32,7 @@ package struct YAMLParser {
         return bytes.withUnsafeBufferPointer { buffer -> YAMLNode? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
             var builder = Builder(file: file, limits: limits, lineOffset: lineOffset, columnOffset: columnOffset)
+            builder.requireYAML11 = requireYAML11
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -34,7 +40,7 @@ package struct YAMLParser {
                     return nil
                 }
                 defer { yaml_event_delete(&event) }
-                let done = event.type == YAML_STREAM_END_EVENT
+                let done = event.type == YAML_STREAM_END_EVENT || (firstDocumentOnly && event.type == YAML_DOCUMENT_END_EVENT)
                 if let problem = builder.consume(event) {
                     diagnostics.error(problem.message, at: problem.location, notes: problem.notes)
                     return nil
@@ -58,6 +64,7 @@ private struct Builder {
     var documents = 0
     var anchors: [String: YAMLNode] = [:]
     var expanded = 0
+    var requireYAML11 = false
 
     /// An open collection. A class, so that appending to it never copies what it holds.
     final class Frame {
@@ -107,6 +114,10 @@ private struct Builder {
         let start = location(event.start_mark)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
+            if requireYAML11, let directive = event.data.document_start.version_directive,
+               directive.pointee.major != 1 || directive.pointee.minor != 1 {
+                return Problem(message: "found incompatible YAML document (only %YAML 1.1 is read)", location: start)
+            }
             documents += 1
             if documents > 1 {
                 return Problem(message: "expected a single YAML document, found a second one", location: start)

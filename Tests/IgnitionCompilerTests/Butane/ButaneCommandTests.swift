@@ -93,6 +93,25 @@ import Testing
         #expect(unsupported.stderr.contains("error: unsupported config version"))
     }
 
+    /// yaml.v3 applies a merge key (`<<: *anchor`) under the keys written beside it; butane still
+    /// warns that `<<` is unused (so --strict refuses it: invalid/179).
+    @Test func mergeKeysApplyAsInButane() throws {
+        let text = """
+            variant: fcos
+            version: 1.6.0
+            storage:
+              files:
+                - &base {path: /etc/a, mode: 0600, user: {id: 1000}}
+                - <<: *base
+                  path: /etc/b
+            """
+        let result = Butane.translate(bytes: Array(text.utf8), file: "m.bu")
+        #expect(result.diagnostics.all.map(\.message) == ["unused key <<"])
+        let json = String(decoding: try #require(result.json()), as: UTF8.self)
+        // butane v0.29.0 writes exactly this.
+        #expect(json == #"{"ignition":{"version":"3.5.0"},"storage":{"files":[{"path":"/etc/a","user":{"id":1000},"mode":384},{"path":"/etc/b","user":{"id":1000},"mode":384}]}}"# + "\n")
+    }
+
     /// Go's JSON decoder keeps the last of two equal keys; ignition-validate then checks that one.
     @Test func validateKeepsTheLastDuplicateKey() {
         let text = #"{"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/a"}]},"storage":{"files":[{"path":"b"}]}}"#
