@@ -87,28 +87,11 @@ extension ConfigReader {
         return all(body) { $0.isASCII && $0.isNumber }
     }
 
-    /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+    /// yaml.v3's float syntax, with an optional sign.
     private static func isFloat(_ s: String) -> Bool {
         var body = Substring(s)
         if let sign = body.first, sign == "-" || sign == "+" { body = body.dropFirst() }
-        let whole = body.prefix { $0.isASCII && $0.isNumber }
-        body = body.dropFirst(whole.count)
-        if body.first == "." {
-            body = body.dropFirst()
-            let fraction = body.prefix { $0.isASCII && $0.isNumber }
-            if whole.isEmpty && fraction.isEmpty { return false }
-            body = body.dropFirst(fraction.count)
-        } else if whole.isEmpty {
-            return false
-        }
-        if let e = body.first, e == "e" || e == "E" {
-            body = body.dropFirst()
-            if let sign = body.first, sign == "-" || sign == "+" { body = body.dropFirst() }
-            let exponent = body.prefix { $0.isASCII && $0.isNumber }
-            if exponent.isEmpty { return false }
-            body = body.dropFirst(exponent.count)
-        }
-        return body.isEmpty
+        return isYAMLFloat(body)
     }
 
     /// yaml.v3's timestamp forms: `2006-1-2`, optionally followed by a time (`T`, `t` or a space).

@@ -306,7 +306,7 @@ package struct ConfigReader {
     }
 
     /// `[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?` or `\.[0-9]+(...)`: yaml.v3's float syntax, sign removed.
-    private static func isYAMLFloat(_ text: Substring) -> Bool {
+    static func isYAMLFloat(_ text: Substring) -> Bool {
         var rest = text[...]
         let whole = rest.prefix { $0.isASCII && $0.isNumber }
         rest = rest.dropFirst(whole.count)
