@@ -116,15 +116,13 @@ public enum Butane {
                               at: variantNode.location)
             return nil
         }
-        let core = version.split(separator: "-", maxSplits: 1).first ?? ""
-        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+        guard let semver = ValidationRun.semver(version) else {
             diagnostics.error("error parsing version; must be a valid semver", at: versionNode.location)
             return nil
         }
         // go-semver reads 1.05.0 as 1.5.0.
-        let normalized = parts.map { String(Int($0) ?? 0) }.joined(separator: ".")
-            + version.dropFirst(core.count)
+        let suffix = version.drop { $0 != "-" && $0 != "+" }
+        let normalized = semver.numbers.map(String.init).joined(separator: ".") + suffix
         guard let spec = ButaneSpec.find(variant: variant, version: normalized) else {
             let known = ButaneSpec.all.map { "\($0.variant.rawValue) \($0.version)" }.joined(separator: ", ")
             diagnostics.error("no translator exists for variant \(variant) with version \(version)", at: versionNode.location,
@@ -263,8 +261,7 @@ struct ButaneTranslator {
             return
         }
         let version = root.jsonValue("ignition")?.jsonValue("version")?.scalar
-        let parts = (version ?? "").split(separator: "-", maxSplits: 1).first?.split(separator: ".", omittingEmptySubsequences: false) ?? []
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+        guard ValidationRun.semver(version ?? "") != nil else {
             diagnostics.error("invalid config version (couldn't parse)", at: location)
             return
         }

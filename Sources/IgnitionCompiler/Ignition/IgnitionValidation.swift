@@ -15,7 +15,7 @@ public enum IgnitionValidation {
         }
         let ignition = root.jsonValue("ignition")
         let versionNode = ignition?.jsonValue("version")
-        guard let versionNode, let text = versionNode.scalar, isSemver(text) else {
+        guard let versionNode, let text = versionNode.scalar, ValidationRun.semver(text) != nil else {
             diagnostics.error("invalid config version (couldn't parse)", at: versionNode?.location ?? ignition?.location ?? root.location)
             return diagnostics
         }
@@ -29,11 +29,5 @@ public enum IgnitionValidation {
         diagnostics.append(contentsOf: reader.diagnostics.all)
         diagnostics.append(contentsOf: IgnitionValidator(version: version).validate(config))
         return diagnostics
-    }
-
-    private static func isSemver(_ text: String) -> Bool {
-        let core = text.split(separator: "-", maxSplits: 1).first ?? ""
-        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 }

@@ -99,34 +99,12 @@ enum IgnitionNormalizer {
         guard var object = value as? [String: Any] else { return value }
         for (key, inner) in object { object[key] = try normalize(inner) }
         if let source = object["source"] as? String, source.hasPrefix("data:") {
-            var bytes = try decodeDataURL(source)
+            guard var bytes = DataURL.decode(source) else { throw POSIXError(.EINVAL) }
             if (object["compression"] as? String) == "gzip" { bytes = try gunzip(bytes) }
             object["source"] = "decoded:" + Data(bytes).base64EncodedString()
             object["compression"] = nil
         }
         return object
-    }
-
-    static func decodeDataURL(_ url: String) throws -> [UInt8] {
-        guard let comma = url.firstIndex(of: ",") else { throw POSIXError(.EINVAL) }
-        let header = url[url.index(url.startIndex, offsetBy: 5)..<comma]
-        let payload = url[url.index(after: comma)...]
-        if header.hasSuffix(";base64") {
-            guard let data = Data(base64Encoded: String(payload)) else { throw POSIXError(.EINVAL) }
-            return [UInt8](data)
-        }
-        var out: [UInt8] = []
-        var bytes = Array(payload.utf8)[...]
-        while let c = bytes.popFirst() {
-            if c == UInt8(ascii: "%"), bytes.count >= 2,
-               let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
-                out.append(v)
-                bytes = bytes.dropFirst(2)
-            } else {
-                out.append(c)
-            }
-        }
-        return out
     }
 
     static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
