@@ -49,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IgnitionCompilerTests",
-            dependencies: ["IgnitionCompiler"],
+            dependencies: ["IgnitionCompiler", "InventoryGen"],
             exclude: ["Fixtures"]
         ),
     ]

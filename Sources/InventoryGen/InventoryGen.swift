@@ -1,6 +1,11 @@
 import IgnitionCompiler
 
-/// The inventory backends (Kubespray inventory, BIND zones, libvirt XML), each a function of
-/// the `Site` IR alone, as the Ignition and network backends are. They come with issue 4;
-/// this namespace is where they will live.
-public enum InventoryGen {}
+/// The inventory backends (Kubespray inventory, BIND zones, libvirt XML), each a function of the
+/// `Site` IR alone, as the Ignition and network backends are.
+public enum InventoryGen {
+    /// This module's backends, in `BuildTarget` order.
+    public static let backends: [any Backend] = [KubesprayTarget(), BindTarget(), LibvirtTarget()]
+
+    /// Every backend igncc has: what the command line builds with.
+    public static let allBackends: [any Backend] = Compiler.coreBackends + backends
+}

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import IgnitionCompiler
+import InventoryGen
 
 extension BuildTarget: ExpressibleByArgument {}
 
@@ -51,10 +53,12 @@ struct BuildCommand: ParsableCommand {
         for choice in target {
             for t in choice.targets where !targets.contains(t) { targets.append(t) }
         }
-        let problems = Compiler.check(site, targets: targets, explicit: !target.contains(.all))
+        let problems = Compiler.check(site, targets: targets, explicit: !target.contains(.all),
+                                      backends: InventoryGen.allBackends)
         DiagnosticPrinter(sources: loaded.sources).print(problems)
         if problems.hasErrors || (options.strict && !problems.all.isEmpty) { throw ExitCode.failure }
-        let files = Compiler.build(site, options: BuildOptions(targets: targets, pretty: pretty))
+        let buildOptions = BuildOptions(targets: targets, pretty: pretty, date: .today(), previousOutput: output)
+        let files = Compiler.build(site, options: buildOptions, backends: InventoryGen.allBackends)
         do {
             try OutputDirectory.write(files, to: output)
         } catch {

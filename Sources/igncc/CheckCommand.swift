@@ -1,4 +1,6 @@
 import ArgumentParser
+import IgnitionCompiler
+import InventoryGen
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,6 +10,11 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: SiteOptions
 
     func run() throws {
-        guard options.loadAndReport() != nil else { throw ExitCode.failure }
+        guard let loaded = options.loadAndReport() else { throw ExitCode.failure }
+        // What a full build would say about targets that cannot express some of the site.
+        let problems = Compiler.check(loaded.site, targets: BuildTarget.allCases, explicit: false,
+                                      backends: InventoryGen.allBackends)
+        DiagnosticPrinter(sources: loaded.sources).print(problems)
+        if problems.hasErrors || (options.strict && !problems.all.isEmpty) { throw ExitCode.failure }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IgnitionCompiler
+import InventoryGen
 
 /// The site file and how strictly to judge it; shared by every subcommand that reads a site.
 struct SiteOptions: ParsableArguments {
@@ -12,7 +13,7 @@ struct SiteOptions: ParsableArguments {
     /// Loads the site and prints its diagnostics; returns the IR (and the sources, for later
     /// diagnostics) when it may be compiled.
     func loadAndReport() -> (site: Site, sources: [String: String])? {
-        let loaded = Compiler.load(path: site)
+        let loaded = Compiler.load(path: site, backends: InventoryGen.allBackends)
         let printer = DiagnosticPrinter(sources: loaded.sources)
         printer.print(loaded.diagnostics)
         let failed = loaded.diagnostics.hasErrors || (strict && !loaded.diagnostics.all.isEmpty)

@@ -21,7 +21,7 @@ extension SiteDecoder {
         var rolesComplete = false
         if let n = reader?.value("roles") {
             if let items = Scalars.list(n, field: "roles", diagnostics: &diagnostics) {
-                roles = items.compactMap { enumeration($0, field: "roles", as: Role.self) }
+                roles = items.compactMap { role($0) }
                 rolesComplete = roles.count == items.count
                 if items.isEmpty { diagnostics.error("\(what) has no roles", at: n.location) }
             }
@@ -96,5 +96,18 @@ extension SiteDecoder {
             diagnostics.error("MAC address '\(text.value)' is all zeros", at: text.location)
         }
         return nil
+    }
+}
+
+extension SiteDecoder {
+    /// A role, in igncc's or Kubespray's spelling.
+    mutating func role(_ node: YAMLNode) -> Located<Role>? {
+        guard let text = Scalars.string(node, field: "roles", diagnostics: &diagnostics) else { return nil }
+        if let role = Role(spelling: text.value) { return Located(role, at: text.location) }
+        if let problem = Role.groupProblem(text.value) {
+            diagnostics.error(problem, at: text.location)
+            return nil
+        }
+        return enumeration(node, field: "roles", as: Role.self)
     }
 }

@@ -5,7 +5,11 @@ extension SiteDecoder {
     mutating func decodeRoles(_ node: YAMLNode) {
         guard let reader = MappingReader(node, what: "'roles'", allowed: [], diagnostics: &diagnostics) else { return }
         for (key, value) in reader.entries {
-            guard let role = Role(rawValue: key.value) else {
+            guard let role = Role(spelling: key.value) else {
+                if let problem = Role.groupProblem(key.value) {
+                    diagnostics.error(problem, at: key.location)
+                    continue
+                }
                 let known = Role.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
                 diagnostics.error("unknown role '\(key.value)' in 'roles'; expected one of \(known)", at: key.location)
                 continue
@@ -13,6 +17,11 @@ extension SiteDecoder {
             guard let settings = MappingReader(value, what: "role '\(role.rawValue)'", allowed: ["butane"],
                                                diagnostics: &diagnostics) else { continue }
             if let n = settings.value("butane"), let snippet = decodeSnippet(n, origin: .role(role)) {
+                if let first = roleSnippets[role] {
+                    diagnostics.error("role '\(role.rawValue)' is given twice in 'roles' (as '\(key.value)')", at: key.location,
+                                      notes: [Diagnostic.Note("first given here", at: first.location)])
+                    continue
+                }
                 roleSnippets[role] = snippet
             }
         }

@@ -44,6 +44,23 @@ public enum Role: String, Sendable, CaseIterable {
     case controlPlane = "control-plane"
     case etcd
     case worker
+
+    /// A role as site.yaml may spell it: igncc's names, or Kubespray's group names, current
+    /// (`kube_control_plane`, `kube_node`) and old (`kube-master`, `kube-node`).
+    public init?(spelling: String) {
+        switch spelling {
+        case "control-plane", "kube_control_plane", "kube-master": self = .controlPlane
+        case "etcd": self = .etcd
+        case "worker", "kube_node", "kube-node": self = .worker
+        default: return nil
+        }
+    }
+
+    /// Why `spelling` is not a role, when it names a Kubespray group that is not one.
+    static func groupProblem(_ spelling: String) -> String? {
+        guard ["k8s_cluster", "k8s-cluster"].contains(spelling) else { return nil }
+        return "'\(spelling)' is Kubespray's group of all control-plane and worker hosts, not a role; list 'control-plane' and/or 'worker'"
+    }
 }
 
 public struct Host: Sendable {

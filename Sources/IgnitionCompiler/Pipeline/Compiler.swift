@@ -1,20 +1,43 @@
 import Foundation
 
-/// What `igncc build` can produce. Later backends add cases.
+/// What `igncc build` can produce; each is one `Backend`.
 public enum BuildTarget: String, CaseIterable, Sendable {
+    /// `out/ignition/<host>.ign`.
     case ignition
+    /// `out/network/<host>/`: NetworkManager keyfiles or systemd-networkd units.
     case network
     /// `out/butane/<host>.bu`: each host's whole config as a Butane document.
     case butane
+    /// `out/kubespray/`: inventory.ini, group_vars and host_vars (InventoryGen).
+    case kubespray
+    /// `out/bind/`: forward and reverse zones and named.conf.zones (InventoryGen).
+    case bindZone = "bind-zone"
+    /// `out/libvirt/`: network and domain XML and lab.sh (InventoryGen).
+    case libvirt
 }
 
 public struct BuildOptions: Sendable {
     public var targets: [BuildTarget]
     public var pretty: Bool
+    /// The day zone serials are made from.
+    public var date: BuildDate
+    /// The tree this build replaces, if any: zone serials continue from it.
+    public var previousOutput: String?
 
-    public init(targets: [BuildTarget] = BuildTarget.allCases, pretty: Bool = false) {
+    public init(targets: [BuildTarget] = BuildTarget.allCases, pretty: Bool = false,
+                date: BuildDate = .today(), previousOutput: String? = nil) {
         self.targets = targets
         self.pretty = pretty
+        self.date = date
+        self.previousOutput = previousOutput
+    }
+
+    /// The bytes of `relativePath` in the previous tree, if it was written by igncc.
+    public func previousFile(_ relativePath: String) -> [UInt8]? {
+        guard let root = previousOutput,
+              FileManager.default.fileExists(atPath: root + "/" + OutputDirectory.markerName),
+              let data = FileManager.default.contents(atPath: root + "/" + relativePath) else { return nil }
+        return [UInt8](data)
     }
 }
 
@@ -33,7 +56,10 @@ public struct LoadedSite: Sendable {
 /// The pipeline: site file → YAML nodes → `Site` IR → validation → backends → output files.
 public enum Compiler {
     /// Reads, decodes and validates a site file. `displayName` is how diagnostics name it.
-    public static func load(path: String, displayName: String? = nil) -> LoadedSite {
+    /// The backends of this module, in `BuildTarget` order; InventoryGen adds its own.
+    public static let coreBackends: [any Backend] = [IgnitionTarget(), NetworkTarget(), ButaneTarget()]
+
+    public static func load(path: String, displayName: String? = nil, backends: [any Backend] = coreBackends) -> LoadedSite {
         let name = displayName ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
             var diagnostics = Diagnostics()
@@ -41,11 +67,13 @@ public enum Compiler {
             return LoadedSite(site: nil, diagnostics: diagnostics, sources: [:])
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return load(bytes: [UInt8](data), displayName: name, baseDirectory: directory.isEmpty ? "." : directory)
+        return load(bytes: [UInt8](data), displayName: name, baseDirectory: directory.isEmpty ? "." : directory,
+                    backends: backends)
     }
 
     /// Decodes and validates site text already in memory.
-    public static func load(bytes: [UInt8], displayName: String, baseDirectory: String = ".") -> LoadedSite {
+    public static func load(bytes: [UInt8], displayName: String, baseDirectory: String = ".",
+                            backends: [any Backend] = coreBackends) -> LoadedSite {
         var diagnostics = Diagnostics()
         var sources = [displayName: String(decoding: bytes, as: UTF8.self)]
         guard let root = YAMLParser().parse(bytes, file: displayName, diagnostics: &diagnostics) else {
@@ -59,6 +87,7 @@ public enum Compiler {
             var validator = SiteValidator(site: checked)
             validator.run()
             diagnostics.append(contentsOf: validator.diagnostics.all)
+            for backend in backends { backend.validate(checked, into: &diagnostics) }
             if !diagnostics.hasErrors {
                 SnippetStage.run(&checked, diagnostics: &diagnostics)
                 site = checked
@@ -67,32 +96,22 @@ public enum Compiler {
         return LoadedSite(site: site, diagnostics: diagnostics, sources: sources)
     }
 
-    /// Problems a site has only for some targets: a host no Butane spec can express is an error
-    /// when `butane` is asked for by name, a warning (the host is left out) when building everything.
-    public static func check(_ site: Site, targets: [BuildTarget], explicit: Bool) -> Diagnostics {
+    /// Problems a site has only for some targets (see `Backend.check`).
+    public static func check(_ site: Site, targets: [BuildTarget], explicit: Bool,
+                             backends: [any Backend] = coreBackends) -> Diagnostics {
         var diagnostics = Diagnostics()
-        if targets.contains(.butane) {
-            for host in ButaneBackend.inexpressible(in: site) {
-                let message = "no Butane spec of flatcar produces Ignition \(host.ignitionVersion.value.rawValue): out/butane has no file for host '\(host.name.value)'"
-                if explicit {
-                    diagnostics.error(message, at: host.ignitionVersion.location)
-                } else {
-                    diagnostics.warning(message, at: host.ignitionVersion.location)
-                }
-            }
+        for backend in backends where targets.contains(backend.target) {
+            backend.check(site, explicit: explicit, into: &diagnostics)
         }
         return diagnostics
     }
 
     /// Every output file of the selected targets, plus `SHA512SUMS` over them, in path order.
-    public static func build(_ site: Site, options: BuildOptions = BuildOptions()) -> [OutputFile] {
+    public static func build(_ site: Site, options: BuildOptions = BuildOptions(),
+                             backends: [any Backend] = coreBackends) -> [OutputFile] {
         var files: [OutputFile] = []
-        for target in BuildTarget.allCases where options.targets.contains(target) {
-            switch target {
-            case .ignition: files += IgnitionBackend.files(for: site, style: options.pretty ? .pretty : .compact)
-            case .network: files += NetworkBackend.files(for: site)
-            case .butane: files += ButaneBackend.files(for: site)
-            }
+        for backend in backends where options.targets.contains(backend.target) {
+            files += backend.files(for: site, options: options)
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         files.append(Checksums.file(for: files))
