@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IgnitionCompiler
+import InventoryGen
 
 enum TestPaths {
     /// The package root, found from this file's place in the tree.
@@ -90,14 +91,15 @@ func which(_ program: String) -> String? {
     return nil
 }
 
-/// Loads site text as `site.yaml`.
-func load(_ yaml: String) -> LoadedSite {
-    Compiler.load(bytes: Array(yaml.utf8), displayName: "site.yaml")
+/// Loads site text as `site.yaml`, with the core backends' rules (or those of `backends`).
+func load(_ yaml: String, backends: [any Backend] = Compiler.coreBackends) -> LoadedSite {
+    Compiler.load(bytes: Array(yaml.utf8), displayName: "site.yaml", backends: backends)
 }
 
-/// The printed headline of every diagnostic and note (no snippets), in reporting order.
-func diagnose(_ yaml: String) -> [String] {
-    let loaded = load(yaml)
+/// The printed headline of every diagnostic and note (no snippets), in reporting order, with
+/// the rules of every backend (InventoryGen's too) unless `backends` says otherwise.
+func diagnose(_ yaml: String, backends: [any Backend] = InventoryGen.allBackends) -> [String] {
+    let loaded = load(yaml, backends: backends)
     let renderer = DiagnosticRenderer(sources: loaded.sources)
     return loaded.diagnostics.sorted.flatMap { diagnostic in
         renderer.render(diagnostic).split(separator: "\n").filter { !$0.hasPrefix(" ") }.map(String.init)
@@ -106,10 +108,19 @@ func diagnose(_ yaml: String) -> [String] {
 
 /// A loaded site that must have no errors.
 func compile(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Site {
-    let loaded = load(yaml)
+    let loaded = load(yaml, backends: InventoryGen.allBackends)
     #expect(diagnose(yaml) == [], sourceLocation: sourceLocation)
     return try #require(loaded.compilable, sourceLocation: sourceLocation)
 }
+
+/// Builds `site` with every backend on a fixed day, so that zone serials are stable.
+func buildAll(_ site: Site, targets: [BuildTarget] = BuildTarget.allCases, previousOutput: String? = nil) -> [OutputFile] {
+    Compiler.build(site, options: BuildOptions(targets: targets, date: testDate, previousOutput: previousOutput),
+                   backends: InventoryGen.allBackends)
+}
+
+/// The day tests build on.
+let testDate = BuildDate(year: 2026, month: 11, day: 23)
 
 /// A small valid site; tests append or substitute lines. Line numbers are part of the tests.
 let minimalSite = """
