@@ -53,7 +53,8 @@ extension SiteDecoder {
         }
         let reverse = reader.value("reverse")
             .flatMap { Scalars.boolean($0, field: "reverse", diagnostics: &diagnostics) }?.value ?? false
-        return DNSConfig(ttl: ttl, email: email, nameservers: nameservers, records: records, reverse: reverse)
+        return DNSConfig(ttl: ttl, email: email, nameservers: nameservers, records: records, reverse: reverse,
+                         location: node.location)
     }
 
     private mutating func decodeRecord(_ node: YAMLNode) -> DNSRecord? {

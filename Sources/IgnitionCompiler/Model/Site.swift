@@ -157,6 +157,8 @@ public struct DNSConfig: Sendable {
     public var nameservers: [Located<String>]
     public var records: [DNSRecord]
     public var reverse: Bool
+    /// Where the `dns` section is.
+    public var location: SourceLocation
 }
 
 public struct DNSRecord: Sendable {

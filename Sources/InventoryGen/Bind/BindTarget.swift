@@ -1,7 +1,71 @@
 import IgnitionCompiler
 
+/// `out/bind/`: the site's forward zone, its reverse zones when `dns.reverse` is true, and
+/// `named.conf.zones` with a `zone` stanza per file.
 struct BindTarget: Backend {
     var target: BuildTarget { .bindZone }
 
-    func files(for site: Site, options: BuildOptions) -> [OutputFile] { [] }
+    func validate(_ site: Site, into diagnostics: inout Diagnostics) {
+        checkVIP(site, &diagnostics)
+        guard let dns = site.dns else { return }
+        _ = ZonePlan.make(site, dns: dns, diagnostics: &diagnostics)
+    }
+
+    func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
+        if site.dns == nil && explicit {
+            diagnostics.error("site '\(site.name.value)' has no 'dns' section: there is no zone to write for 'bind-zone'",
+                              at: site.name.location)
+        }
+    }
+
+    /// The API VIP moves between control planes: it may not be a host's own address.
+    private func checkVIP(_ site: Site, _ diagnostics: inout Diagnostics) {
+        guard let vip = site.kubernetes?.api?.vip else { return }
+        for host in site.hosts {
+            for nic in host.nics where nic.address?.value == vip.value {
+                diagnostics.error("the API VIP \(vip.value) is also the address of host '\(host.name.value)'", at: vip.location,
+                                  notes: [Diagnostic.Note("host '\(host.name.value)' has it here", at: nic.address!.location)])
+            }
+        }
+        for record in site.dns?.records ?? [] where record.type.value == .A && IPv4Address(record.value.value) == vip.value {
+            diagnostics.error("the API VIP \(vip.value) is also the address of the DNS record '\(record.name.value)'", at: vip.location,
+                              notes: [Diagnostic.Note("the DNS record", at: record.value.location)])
+        }
+    }
+
+    func files(for site: Site, options: BuildOptions) -> [OutputFile] {
+        guard let dns = site.dns else { return [] }
+        var ignored = Diagnostics()
+        let plan = ZonePlan.make(site, dns: dns, diagnostics: &ignored)
+        var files: [OutputFile] = []
+        var conf = "// Zones of site '\(site.name.value)', written by igncc. Include this file from named.conf with\n"
+        conf += "// 'directory' set to the folder that holds it (the file names are relative).\n"
+        for zone in [plan.forward] + plan.reverse.map(\.zone) {
+            files.append(OutputFile("bind/" + zone.fileName, text: render(zone, options: options), mode: 0o644))
+        }
+        conf += stanza(plan.forward)
+        for reverse in plan.reverse {
+            if let parent = reverse.classlessParent {
+                conf += "// \(reverse.block): an RFC 2317 zone; \(parent.text) must delegate its addresses here.\n"
+            }
+            conf += stanza(reverse.zone)
+        }
+        files.append(OutputFile("bind/named.conf.zones", text: conf, mode: 0o644))
+        return files
+    }
+
+    private func stanza(_ zone: Zone) -> String {
+        "\nzone \"\(zone.origin.text)\" {\n\ttype primary;\n\tfile \"\(zone.fileName)\";\n};\n"
+    }
+
+    /// The zone with the previous build's serial when nothing else changed, else the next serial.
+    private func render(_ zone: Zone, options: BuildOptions) -> String {
+        let previous = options.previousFile("bind/" + zone.fileName).map { String(decoding: $0, as: UTF8.self) }
+        let previousSerial = previous.flatMap(Zone.serial(in:))
+        if let previous, let previousSerial {
+            let same = zone.render(serial: previousSerial)
+            if same == previous { return same }
+        }
+        return zone.render(serial: ZoneSerial.next(after: previousSerial, on: options.date))
+    }
 }
