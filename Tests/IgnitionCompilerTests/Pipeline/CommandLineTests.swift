@@ -63,9 +63,31 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
         #expect(top == [".igncc-output", "SHA512SUMS", "network"])
-        let bad = try runProcess(TestPaths.binary, ["build", lacave, "--target", "kubespray", "-o", dir.file("out")])
+        let bad = try runProcess(TestPaths.binary, ["build", lacave, "--target", "ansible", "-o", dir.file("out")])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--target"))
+    }
+
+    /// The serial comes from the day (SOURCE_DATE_EPOCH when set) and from the zone the build
+    /// replaces: a rebuild of the same site on a later day writes the same bytes.
+    @Test func zoneSerialsSurviveRebuilds() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        func build(on epoch: Int) throws -> String {
+            let result = try runProcess(TestPaths.binary, ["build", lacave, "--target", "bind-zone", "-o", out],
+                                        environment: ["SOURCE_DATE_EPOCH": String(epoch)])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try String(contentsOfFile: out + "/bind/db.lacave.info", encoding: .utf8)
+        }
+        let first = try build(on: 1_795_392_000)  // 2026-11-23
+        #expect(first.contains("\t2026112300\t; serial\n"))
+        #expect(try build(on: 1_795_392_000 + 40 * 86_400) == first)
+        // Another output directory has no previous zone: the serial is the day's first.
+        let other = try runProcess(TestPaths.binary, ["build", lacave, "--target", "bind-zone", "-o", dir.file("other")],
+                                   environment: ["SOURCE_DATE_EPOCH": String(1_795_392_000 + 86_400)])
+        #expect(other.status == 0)
+        #expect(try String(contentsOfFile: dir.file("other/bind/db.lacave.info"), encoding: .utf8).contains("\t2026112400\t; serial\n"))
     }
 
     @Test func prettyJSONIsIndented() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IgnitionCompiler
+import InventoryGen
 
 /// `samples/<name>/site.yaml` → `Fixtures/<name>/`, byte for byte. With IGNCC_RECORD=1 the
 /// fixtures are rewritten and the test still fails, so a recording is always a reviewed diff.
@@ -10,10 +11,10 @@ import Testing
     @Test(arguments: TestPaths.sampleNames())
     func sampleMatchesFixtures(_ sample: String) throws {
         let loaded = Compiler.load(path: TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path,
-                                   displayName: "site.yaml")
+                                   displayName: "site.yaml", backends: InventoryGen.allBackends)
         #expect(loaded.diagnostics.all.isEmpty)
         let site = try #require(loaded.compilable)
-        let files = Compiler.build(site)
+        let files = buildAll(site)
         let expected = TestPaths.fixtures.appendingPathComponent(sample).path
 
         if Self.recording {
@@ -54,7 +55,8 @@ import Testing
         defer { dir.remove() }
         let site = TestPaths.samples.appendingPathComponent("lacave/site.yaml").path
         for out in ["a", "b"] {
-            let result = try runProcess(TestPaths.binary, ["build", site, "-o", dir.file(out)])
+            let result = try runProcess(TestPaths.binary, ["build", site, "-o", dir.file(out)],
+                                        environment: ["SOURCE_DATE_EPOCH": "1795392000"])
             #expect(result.status == 0, "\(result.stderr)")
         }
         let a = try String(contentsOfFile: dir.file("a/SHA512SUMS"), encoding: .utf8)

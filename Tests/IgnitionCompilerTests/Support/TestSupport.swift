@@ -54,10 +54,14 @@ struct ProcessResult {
 
 /// Runs a program to completion, feeding `input` on standard input.
 @discardableResult
-func runProcess(_ executable: String, _ arguments: [String], input: String? = nil, directory: String? = nil) throws -> ProcessResult {
+func runProcess(_ executable: String, _ arguments: [String], input: String? = nil, directory: String? = nil,
+                environment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe(), inp = Pipe()
     process.standardOutput = out

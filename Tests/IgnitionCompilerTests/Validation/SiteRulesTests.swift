@@ -83,8 +83,8 @@ import Testing
             "site.yaml:22:57: error: address 192.168.1.21 is used twice",
             "site.yaml:18:57: note: first used by host 'node1'",
         ])
-        #expect(diagnose(minimalSite + "dns:\n  records:\n    - {name: db, type: A, value: 192.168.1.21}\n") == [
-            "site.yaml:21:34: error: address 192.168.1.21 is used twice",
+        #expect(diagnose(minimalSite + "dns:\n  nameservers: [ns.example.net.]\n  records:\n    - {name: db, type: A, value: 192.168.1.21}\n") == [
+            "site.yaml:22:34: error: address 192.168.1.21 is used twice",
             "site.yaml:18:57: note: first used by host 'node1'",
         ])
     }
