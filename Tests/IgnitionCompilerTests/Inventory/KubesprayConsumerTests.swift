@@ -194,14 +194,16 @@ import InventoryGen
             let meta = try #require(listed.removeValue(forKey: "_meta") as? [String: Any])
             let hostvars = try #require(meta["hostvars"] as? [String: Any])
             guard let expected = Self.expected[name] else { continue }
-            #expect(try Self.canonical(listed) == Self.canonical(Self.object(expected.groups)), "\(name): groups")
+            let groups = try Self.canonical(listed), wantedGroups = try Self.canonical(Self.object(expected.groups))
+            #expect(groups == wantedGroups, "\(name): groups")
             #expect(hostvars.keys.sorted() == expected.hosts.map(\.name).sorted(), "\(name): hosts")
             let all = try Self.object(expected.all), cluster = try Self.object(expected.cluster)
             for host in expected.hosts {
                 var vars = all
                 if host.inCluster { vars.merge(cluster) { _, new in new } }
                 vars.merge(try Self.object(host.vars)) { _, new in new }
-                #expect(try Self.canonical(hostvars[host.name] ?? [:]) == Self.canonical(vars), "\(name)/\(host.name)")
+                let actual = try Self.canonical(hostvars[host.name] ?? [:]), wanted = try Self.canonical(vars)
+                #expect(actual == wanted, "\(name)/\(host.name)")
             }
         }
     }

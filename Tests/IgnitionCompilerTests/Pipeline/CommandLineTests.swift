@@ -53,9 +53,10 @@ import Testing
         defer { dir.remove() }
         let result = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n")
+        // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars.
+        #expect(result.stdout == "igncc: wrote 22 files for 4 hosts to \(dir.file("out"))\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", "SHA512SUMS", "butane", "ignition", "network"])
+        #expect(top == [".igncc-output", "SHA512SUMS", "butane", "ignition", "kubespray", "network"])
     }
 
     @Test func buildOneTarget() throws {
@@ -65,7 +66,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
         #expect(top == [".igncc-output", "SHA512SUMS", "network"])
-        let bad = try runProcess(TestPaths.binary, ["build", lacave, "--target", "kubespray", "-o", dir.file("out")])
+        // kubespray is a target now: a misspelt one is refused.
+        let bad = try runProcess(TestPaths.binary, ["build", lacave, "--target", "kubespary", "-o", dir.file("out")])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--target"))
     }
