@@ -80,8 +80,8 @@ struct MappingReader {
 }
 
 /// "Did you mean" suggestions by edit distance.
-enum Spelling {
-    static func suggestion(for word: String, among candidates: [String]) -> String? {
+package enum Spelling {
+    package static func suggestion(for word: String, among candidates: [String]) -> String? {
         // Nobody mistypes a 64-character key; and the distance table grows with the product of lengths.
         guard word.count <= 64 else { return nil }
         let limit = max(1, min(3, word.count / 3))

@@ -155,7 +155,8 @@ struct SiteValidator {
         if etcd.isEmpty {
             diagnostics.error("no host has the role 'etcd'; the cluster needs at least one", at: anchor)
         } else if etcd.count % 2 == 0 {
-            diagnostics.warning(
+            // Kubespray's validate_inventory stops on an even etcd group; so does igncc, before the playbook.
+            diagnostics.error(
                 "\(etcd.count) hosts have the role 'etcd'; an even number tolerates no more failures than one fewer (use an odd number for quorum)",
                 at: etcd.last?.location)
         }

@@ -163,11 +163,12 @@ import Testing
         ])
     }
 
-    @Test func evenEtcdCountIsAWarning() {
+    /// Kubespray's validate_inventory refuses an even etcd group, so igncc does too.
+    @Test func evenEtcdCountIsAnError() {
         #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan}", roles: "[etcd]")) == [
-            "site.yaml:19:3: warning: 2 hosts have the role 'etcd'; an even number tolerates no more failures than one fewer (use an odd number for quorum)",
+            "site.yaml:19:3: error: 2 hosts have the role 'etcd'; an even number tolerates no more failures than one fewer (use an odd number for quorum)",
         ])
-        #expect(load(withNode2("{mac: 52:54:00:00:01:22, network: lan}", roles: "[etcd]")).compilable != nil)
+        #expect(load(withNode2("{mac: 52:54:00:00:01:22, network: lan}", roles: "[etcd]")).compilable == nil)
     }
 
     @Test func installDiskAndInterfaceNames() {

@@ -1,0 +1,150 @@
+import IgnitionCompiler
+
+/// The Kubespray inventory of a site, before rendering: hosts with their connection variables,
+/// the groups Kubespray's playbooks read (current underscore names), and the variable files.
+struct KubesprayInventory: Equatable {
+    struct HostEntry: Equatable {
+        var name: String
+        /// How Ansible reaches the host: its primary static address.
+        var ansibleHost: IPv4Address?
+        /// The address Kubernetes components bind to: on `kubernetes.node_network` if set.
+        var ip: IPv4Address?
+        var etcdMemberName: String?
+        /// `host_vars/<name>.yml`.
+        var variables: [YAMLEntry]
+    }
+
+    struct Group: Equatable {
+        var name: String
+        var hosts: [String]
+    }
+
+    var siteName: String
+    var hosts: [HostEntry]
+    /// kube_control_plane, etcd, kube_node: the groups with hosts, in that order.
+    var groups: [Group]
+    /// `group_vars/all/all.yml`.
+    var allVariables: [YAMLEntry]
+    /// `group_vars/k8s_cluster/k8s-cluster.yml`.
+    var clusterVariables: [YAMLEntry]
+}
+
+extension KubesprayInventory {
+    init(site: Site) {
+        siteName = site.name.value
+        let user = Self.commonUser(of: site)
+        var etcdIndex = 0
+        hosts = site.hosts.map { host in
+            var etcdName: String?
+            if host.has(.etcd) {
+                etcdIndex += 1
+                etcdName = "etcd\(etcdIndex)"
+            }
+            return HostEntry(name: host.name.value,
+                             ansibleHost: SiteFacts.primaryAddress(of: host, in: site),
+                             ip: SiteFacts.nodeAddress(of: host, in: site),
+                             etcdMemberName: etcdName,
+                             variables: Self.hostVariables(host, commonUser: user))
+        }
+        func members(_ role: Role) -> [String] { site.hosts.filter { $0.has(role) }.map(\.name.value) }
+        groups = [
+            Group(name: "kube_control_plane", hosts: members(.controlPlane)),
+            Group(name: "etcd", hosts: members(.etcd)),
+            Group(name: "kube_node", hosts: members(.worker)),
+        ]
+        allVariables = Self.allVariables(site, user: user)
+        clusterVariables = Self.clusterVariables(site)
+    }
+
+    /// The user most hosts log in as; a tie goes to the one the earliest host uses.
+    static func commonUser(of site: Site) -> String? {
+        var counts: [(user: String, count: Int)] = []
+        for host in site.hosts {
+            if let i = counts.firstIndex(where: { $0.user == host.user.value }) {
+                counts[i].count += 1
+            } else {
+                counts.append((host.user.value, 1))
+            }
+        }
+        var best: (user: String, count: Int)?
+        for entry in counts where entry.count > (best?.count ?? 0) { best = entry }
+        return best?.user
+    }
+
+    /// What Kubespray needs to know per host: the OS's Python and binary directory, a login
+    /// user other than the common one, and the node's labels.
+    static func hostVariables(_ host: Host, commonUser: String?) -> [YAMLEntry] {
+        var vars: [YAMLEntry] = []
+        switch host.os.value {
+        case .flatcar:
+            // docs/operating_systems/flatcar.md: bootstrap-os lays Python down in /opt/bin, and
+            // /usr is read-only.
+            vars.append(YAMLEntry("ansible_python_interpreter", .string("/opt/bin/python")))
+            vars.append(YAMLEntry("bin_dir", .string("/opt/bin")))
+        case .fcos:
+            // bootstrap-os layers python3 with rpm-ostree.
+            vars.append(YAMLEntry("ansible_python_interpreter", .string("/usr/bin/python3")))
+        }
+        if host.user.value != commonUser {
+            vars.append(YAMLEntry("ansible_user", .string(host.user.value)))
+        }
+        if !host.labels.isEmpty {
+            vars.append(YAMLEntry("node_labels", .map(host.labels.map { YAMLEntry($0.value.key, .string($0.value.value)) })))
+        }
+        return vars
+    }
+
+    /// `<api>.<domain>`, the name clients and certificates use for the API server.
+    static func apiDomainName(_ site: Site) -> String? {
+        site.kubernetes?.api.map { $0.name.value + "." + site.domain.value }
+    }
+
+    static func allVariables(_ site: Site, user: String?) -> [YAMLEntry] {
+        var vars: [YAMLEntry] = []
+        if let user { vars.append(YAMLEntry("ansible_user", .string(user))) }
+        var servers: [String] = []
+        for network in site.networks {
+            for server in network.dns where !servers.contains(server.value.description) {
+                servers.append(server.value.description)
+            }
+        }
+        if !servers.isEmpty { vars.append(YAMLEntry("upstream_dns_servers", .list(servers.map(YAMLValue.string)))) }
+        if let domainName = apiDomainName(site) {
+            // Without a VIP Kubespray keeps its nginx proxy on each node for the nodes' own use;
+            // the name is then a round-robin DNS name over the control planes, for clients.
+            vars.append(YAMLEntry("apiserver_loadbalancer_domain_name", .string(domainName)))
+            if let vip = site.kubernetes?.api?.vip {
+                vars.append(YAMLEntry("loadbalancer_apiserver", .map([
+                    YAMLEntry("address", .string(vip.value.description)),
+                    YAMLEntry("port", .int(KubesprayDefaults.apiserverPort)),
+                ])))
+            }
+        }
+        return vars
+    }
+
+    static func clusterVariables(_ site: Site) -> [YAMLEntry] {
+        let k = site.kubernetes
+        var vars: [YAMLEntry] = []
+        if let version = k?.version {
+            vars.append(YAMLEntry("kube_version", .string(KubesprayDefaults.kubeVersion(version.value) ?? version.value)))
+        }
+        vars.append(YAMLEntry("kube_network_plugin", .string(k?.networkPlugin?.value ?? KubesprayDefaults.networkPlugin)))
+        vars.append(YAMLEntry("kube_pods_subnet", .string((k?.podsCIDR?.value ?? KubesprayDefaults.podsSubnet).description)))
+        vars.append(YAMLEntry("kube_service_addresses",
+                              .string((k?.servicesCIDR?.value ?? KubesprayDefaults.serviceAddresses).description)))
+        vars.append(YAMLEntry("cluster_name", .string(k?.clusterName?.value ?? KubesprayDefaults.clusterName)))
+        if let manager = k?.containerManager {
+            vars.append(YAMLEntry("container_manager", .string(manager.value)))
+        }
+        if let api = k?.api, let domainName = apiDomainName(site) {
+            var names = [YAMLValue.string(api.name.value), .string(domainName)]
+            if let vip = api.vip { names.append(.string(vip.value.description)) }
+            vars.append(YAMLEntry("supplementary_addresses_in_ssl_keys", .list(names)))
+        }
+        for (key, value) in k?.vars ?? [] {
+            vars.append(YAMLEntry(key.value, YAMLValue(value)))
+        }
+        return vars
+    }
+}

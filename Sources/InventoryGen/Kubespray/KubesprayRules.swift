@@ -1,0 +1,181 @@
+import IgnitionCompiler
+
+/// The checks of Kubespray's `validate_inventory` that depend on site.yaml alone, so that
+/// `igncc check` refuses what the playbook would stop on. (An empty control plane and an even
+/// etcd group are the core validator's: every site has roles.)
+struct KubesprayRules {
+    var diagnostics = Diagnostics()
+    let site: Site
+
+    init(site: Site) { self.site = site }
+
+    mutating func run() {
+        checkVersion()
+        checkChoices()
+        checkNodeNetwork()
+        checkVariables()
+        checkSubnets()
+        checkPodAddressSpace()
+    }
+
+    private var kubernetes: Kubernetes? { site.kubernetes }
+
+    private mutating func checkVersion() {
+        guard let version = kubernetes?.version, KubesprayDefaults.kubeVersion(version.value) == nil else { return }
+        diagnostics.error("Kubernetes version '\(version.value)' must be MAJOR.MINOR.PATCH, such as '1.35.4'",
+                          at: version.location)
+    }
+
+    /// `network_plugin`, `container_manager` and `kube_proxy_mode` take one of Kubespray's choices.
+    private mutating func checkChoices() {
+        if let plugin = kubernetes?.networkPlugin {
+            choice(plugin.value, at: plugin.location, what: "network plugin", among: KubesprayDefaults.networkPlugins)
+        }
+        if let manager = kubernetes?.containerManager {
+            choice(manager.value, at: manager.location, what: "container manager", among: KubesprayDefaults.containerManagers)
+        }
+        if let entry = kubernetes?.vars.first(where: { $0.key.value == "kube_proxy_mode" }) {
+            if case .string(let mode) = entry.value {
+                choice(mode, at: entry.key.location, what: "'kube_proxy_mode'", among: KubesprayDefaults.proxyModes)
+            } else {
+                diagnostics.error("'kube_proxy_mode' must be one of \(Self.list(KubesprayDefaults.proxyModes))",
+                                  at: entry.key.location)
+            }
+        }
+    }
+
+    private mutating func choice(_ value: String, at location: SourceLocation, what: String, among choices: [String]) {
+        guard !choices.contains(value) else { return }
+        var message = "'\(value)' is not a \(what) Kubespray supports"
+        if let suggestion = Spelling.suggestion(for: value, among: choices) {
+            message += "; did you mean '\(suggestion)'?"
+        } else {
+            message += "; expected one of \(Self.list(choices))"
+        }
+        diagnostics.error(message, at: location)
+    }
+
+    private static func list(_ words: [String]) -> String {
+        words.map { "'\($0)'" }.joined(separator: ", ")
+    }
+
+    private mutating func checkNodeNetwork() {
+        guard let name = kubernetes?.nodeNetwork, site.network(named: name.value) == nil else { return }
+        var message = "node network '\(name.value)' is not declared under 'networks'"
+        if let suggestion = Spelling.suggestion(for: name.value, among: site.networks.map(\.name.value)) {
+            message += "; did you mean '\(suggestion)'?"
+        }
+        diagnostics.error(message, at: name.location)
+    }
+
+    /// `kubernetes.vars` may not set what igncc writes from site.yaml: the two would disagree.
+    private mutating func checkVariables() {
+        for (key, _) in kubernetes?.vars ?? [] {
+            guard let written = KubesprayDefaults.writtenVariables.first(where: { $0.variable == key.value }) else { continue }
+            diagnostics.error("'\(key.value)' is written by igncc from \(Self.field(written.field)); set that instead of 'kubernetes.vars'",
+                              at: key.location)
+        }
+    }
+
+    /// A dotted field name in quotes; a description ("the hosts' 'user'") as it is.
+    private static func field(_ field: String) -> String {
+        field.contains(" ") ? field : "'\(field)'"
+    }
+}
+
+// MARK: Address space
+
+extension KubesprayRules {
+    /// The pods or services subnet, as given in site.yaml (with its place) or Kubespray's default.
+    struct Subnet {
+        var what: String
+        var field: String
+        var network: IPv4Network
+        var location: SourceLocation?
+    }
+
+    var podsSubnet: Subnet {
+        Subnet(what: "pods subnet", field: "kubernetes.pods_cidr",
+               network: kubernetes?.podsCIDR?.value ?? KubesprayDefaults.podsSubnet, location: kubernetes?.podsCIDR?.location)
+    }
+
+    var servicesSubnet: Subnet {
+        Subnet(what: "services subnet", field: "kubernetes.services_cidr",
+               network: kubernetes?.servicesCIDR?.value ?? KubesprayDefaults.serviceAddresses,
+               location: kubernetes?.servicesCIDR?.location)
+    }
+
+    /// Neither subnet overlaps the other nor a network of the site. A default subnet is blamed on
+    /// what it collides with, since site.yaml does not write it.
+    mutating func checkSubnets() {
+        let pods = podsSubnet, services = servicesSubnet
+        if pods.network.overlaps(services.network) {
+            switch (pods.location, services.location) {
+            case let (p?, s?):
+                let (later, earlier, laterAt, earlierAt) = p < s ? (services, pods, s, p) : (pods, services, p, s)
+                diagnostics.error("\(later.what) \(later.network) overlaps the \(earlier.what) \(earlier.network)", at: laterAt,
+                                  notes: [Diagnostic.Note("\(earlier.what) declared here", at: earlierAt)])
+            case let (p?, nil):
+                overlapsDefault(pods, at: p, services)
+            case let (nil, s?):
+                overlapsDefault(services, at: s, pods)
+            case (nil, nil):
+                break  // Kubespray's defaults are disjoint.
+            }
+        }
+        for subnet in [pods, services] {
+            for network in site.networks where subnet.network.overlaps(network.cidr.value) {
+                if let location = subnet.location {
+                    diagnostics.error("\(subnet.what) \(subnet.network) overlaps network '\(network.name.value)' (\(network.cidr.value))",
+                                      at: location,
+                                      notes: [Diagnostic.Note("network '\(network.name.value)' declared here", at: network.cidr.location)])
+                } else {
+                    diagnostics.error(
+                        "network '\(network.name.value)' (\(network.cidr.value)) overlaps Kubespray's default \(subnet.what) \(subnet.network); set '\(subnet.field)' to a free range",
+                        at: network.cidr.location)
+                }
+            }
+        }
+    }
+
+    private mutating func overlapsDefault(_ given: Subnet, at location: SourceLocation, _ other: Subnet) {
+        diagnostics.error(
+            "\(given.what) \(given.network) overlaps Kubespray's default \(other.what) \(other.network); set '\(other.field)' to a free range",
+            at: location)
+    }
+
+    /// Each node gets a block of the pods subnet: Calico's `calico_pool_blocksize`, the others'
+    /// `kube_network_node_prefix`. There must be a block for every control-plane and worker host.
+    mutating func checkPodAddressSpace() {
+        let plugin = kubernetes?.networkPlugin?.value ?? KubesprayDefaults.networkPlugin
+        let (variable, fallback) = plugin == "calico"
+            ? ("calico_pool_blocksize", KubesprayDefaults.calicoBlockSize)
+            : ("kube_network_node_prefix", KubesprayDefaults.nodePrefix)
+        let given = KubesprayDefaults.intVariable(variable, in: site)
+        let prefix = given?.value ?? fallback
+        let pods = podsSubnet
+        let podsPrefix = pods.network.prefixLength
+        let nodes = site.hosts.filter { $0.has(.controlPlane) || $0.has(.worker) }
+        let source = given == nil ? "Kubespray's default '\(variable)'" : "'\(variable)'"
+        if prefix < podsPrefix || prefix > 32 {
+            let problem = prefix > 32 ? "is longer than 32" : "is shorter than the \(pods.what)'s /\(podsPrefix)"
+            var notes: [Diagnostic.Note] = []
+            if given != nil, let location = pods.location { notes.append(Diagnostic.Note("\(pods.what) declared here", at: location)) }
+            diagnostics.error("\(source) /\(prefix) \(problem)", at: given?.location ?? pods.location, notes: notes)
+            return
+        }
+        let blocks = UInt64(1) << UInt64(min(prefix - podsPrefix, 40))
+        guard blocks < UInt64(nodes.count) else { return }
+        let message = "the \(pods.what) \(pods.network) has room for \(blocks) node\(blocks == 1 ? "" : "s") (blocks of /\(prefix), \(source)), but \(nodes.count) hosts are control planes or workers"
+        var notes: [Diagnostic.Note] = []
+        if let location = pods.location {
+            if let given { notes.append(Diagnostic.Note("'\(variable)' set here", at: given.location)) }
+            diagnostics.error(message, at: location, notes: notes)
+        } else if let given {
+            diagnostics.error(message, at: given.location)
+        } else {
+            // Everything is Kubespray's default: blame the first host that does not fit.
+            diagnostics.error(message + "; set 'kubernetes.pods_cidr' to a larger range", at: nodes[Int(blocks)].location)
+        }
+    }
+}
