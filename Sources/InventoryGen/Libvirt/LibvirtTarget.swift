@@ -10,6 +10,9 @@ struct LibvirtTarget: Backend {
     /// which is the network's gateway; without one, libvirt has no address to serve DHCP from.
     func validate(_ site: Site, into diagnostics: inout Diagnostics) {
         for network in site.networks {
+            if let bridge = network.libvirt?.bridge, let problem = Self.bridgeNameProblem(bridge.value) {
+                diagnostics.error("bridge name '\(bridge.value)' \(problem)", at: bridge.location)
+            }
             guard let libvirt = network.libvirt, network.gateway == nil else { continue }
             let name = network.name.value
             switch libvirt.mode.value {
@@ -23,6 +26,16 @@ struct LibvirtTarget: Backend {
                 }
             }
         }
+    }
+
+    /// Why libvirt refuses `name` as a bridge name (network.rng's `deviceName`), when the site's
+    /// own interface-name rule (no '/', ':', spaces or non-ASCII) has nothing to say about it.
+    static func bridgeNameProblem(_ name: String) -> String? {
+        let printable = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7f && $0 != "/" && $0 != ":" }
+        let libvirt = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)
+        }
+        return printable && !libvirt ? "may contain only letters, digits, '_', '.' and '-' in libvirt" : nil
     }
 
     /// NICs that cannot be attached, hosts that get no VM, a site with no lab at all.
