@@ -51,9 +51,9 @@ import Testing
         defer { dir.remove() }
         let result = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n")
+        #expect(result.stdout == "igncc: wrote 21 files for 4 hosts to \(dir.file("out"))\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", "SHA512SUMS", "butane", "ignition", "network"])
+        #expect(top == [".igncc-output", "SHA512SUMS", "butane", "ignition", "libvirt", "network"])
     }
 
     @Test func buildOneTarget() throws {
