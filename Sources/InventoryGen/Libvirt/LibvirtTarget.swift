@@ -38,7 +38,7 @@ struct LibvirtTarget: Backend {
         return printable && !libvirt ? "may contain only letters, digits, '_', '.' and '-' in libvirt" : nil
     }
 
-    /// NICs that cannot be attached, hosts that get no VM, a site with no lab at all.
+    /// NICs that cannot be attached or get no address, hosts that get no VM, a site with no lab at all.
     func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
         let lab = LibvirtLab(site)
         if lab.isEmpty {
@@ -57,6 +57,11 @@ struct LibvirtTarget: Backend {
                     diagnostics.warning(message, at: machine.host.location)
                 }
                 continue
+            }
+            for nic in machine.nics where nic.address == nil {
+                guard let network = site.network(named: nic.network.value), network.libvirt?.dhcpRange == nil else { continue }
+                diagnostics.warning("NIC \(nic.mac.value) of host '\(host)' uses DHCP, but network '\(nic.network.value)' has no 'dhcp_range': libvirt gives it no address",
+                                    at: nic.network.location)
             }
             for nic in machine.leftOut {
                 diagnostics.warning("NIC \(nic.mac.value) of host '\(host)' is left out of its VM: network '\(nic.network.value)' has no 'libvirt' section",

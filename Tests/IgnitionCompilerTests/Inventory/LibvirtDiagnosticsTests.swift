@@ -78,6 +78,17 @@ import InventoryGen
         #expect(paths == ["libvirt/domains/node1.xml", "libvirt/lab.sh", "libvirt/networks/lan.xml", "SHA512SUMS"])
     }
 
+    /// libvirt's dnsmasq leases only from a range; the static addresses have reservations.
+    @Test func dhcpNICOnANetworkWithoutRangeGetsNoAddress() throws {
+        let yaml = withLibvirt("{mode: nat}") + "  node2:\n    roles: [worker]\n    nics: [{mac: 52:54:00:00:01:22, network: lan}]\n"
+        let lines = try checkLines(yaml, explicit: true)
+        #expect(lines == [
+            "site.yaml:22:46: warning: NIC 52:54:00:00:01:22 of host 'node2' uses DHCP, but network 'lan' has no 'dhcp_range': libvirt gives it no address",
+        ])
+        let ranged = yaml.replacingOccurrences(of: "{mode: nat}", with: "{mode: nat, dhcp_range: [192.168.1.100, 192.168.1.150]}")
+        #expect(try checkLines(ranged, explicit: true) == [])
+    }
+
     @Test func noLabNetworkIsAnErrorOnlyWhenAskedFor() throws {
         #expect(try checkLines(minimalSite, explicit: false) == [])
         #expect(try checkLines(minimalSite, explicit: true) == [
