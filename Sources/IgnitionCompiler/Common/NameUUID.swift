@@ -1,7 +1,7 @@
 import Crypto
 
 /// Name-based UUIDs (RFC 9562 version 5): the same name always gives the same UUID.
-enum NameUUID {
+package enum NameUUID {
     /// The namespace of igncc's connection UUIDs: uuid5(DNS namespace, "igncc.dev").
     static let namespace: [UInt8] = v5(namespace: [
         0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8,
@@ -26,5 +26,5 @@ enum NameUUID {
         return [h[0..<8], h[8..<12], h[12..<16], h[16..<20], h[20..<32]].map { String($0) }.joined(separator: "-")
     }
 
-    static func make(_ name: String) -> String { string(v5(namespace: namespace, name: name)) }
+    package static func make(_ name: String) -> String { string(v5(namespace: namespace, name: name)) }
 }

@@ -62,7 +62,7 @@ extension SiteDecoder {
     }
 
     private mutating func decodeVM(_ node: YAMLNode, into vm: inout VMSizing, what: String) {
-        guard let reader = MappingReader(node, what: what, allowed: ["memory_mib", "vcpus", "disk_gib"],
+        guard let reader = MappingReader(node, what: what, allowed: ["memory_mib", "vcpus", "disk_gib", "image"],
                                          diagnostics: &diagnostics) else { return }
         func read(_ key: String, _ diagnostics: inout Diagnostics) -> Int? {
             guard let n = reader.value(key), let value = Scalars.integer(n, field: key, diagnostics: &diagnostics) else { return nil }
@@ -75,5 +75,14 @@ extension SiteDecoder {
         if let v = read("memory_mib", &diagnostics) { vm.memoryMiB = v }
         if let v = read("vcpus", &diagnostics) { vm.vcpus = v }
         if let v = read("disk_gib", &diagnostics) { vm.diskGiB = v }
+        if let n = reader.value("image"), let image = Scalars.string(n, field: "image", diagnostics: &diagnostics) {
+            if !image.value.hasPrefix("/") {
+                diagnostics.error("'image' must be an absolute path, found '\(image.value)'", at: image.location)
+            } else if image.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                diagnostics.error("'image' may not contain control characters", at: image.location)
+            } else {
+                vm.image = image
+            }
+        }
     }
 }

@@ -113,6 +113,9 @@ public struct VMSizing: Sendable, Equatable {
     public var memoryMiB: Int = 4096
     public var vcpus: Int = 2
     public var diskGiB: Int = 20
+    /// The OS image a lab VM's disk is an overlay of (an absolute path); nil means the libvirt
+    /// backend's default for the host's OS.
+    public var image: Located<String>?
 }
 
 public struct Network: Sendable {

@@ -53,10 +53,11 @@ import Testing
         defer { dir.remove() }
         let result = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
         #expect(result.status == 0, "\(result.stderr)")
-        // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars.
-        #expect(result.stdout == "igncc: wrote 22 files for 4 hosts to \(dir.file("out"))\n")
+        // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars; 2 zones and
+        // named.conf.zones; 1 libvirt network, 4 domains and lab.sh.
+        #expect(result.stdout == "igncc: wrote 31 files for 4 hosts to \(dir.file("out"))\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", "SHA512SUMS", "butane", "ignition", "kubespray", "network"])
+        #expect(top == [".igncc-output", "SHA512SUMS", "bind", "butane", "ignition", "kubespray", "libvirt", "network"])
     }
 
     @Test func buildOneTarget() throws {

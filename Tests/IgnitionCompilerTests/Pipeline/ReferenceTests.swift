@@ -63,7 +63,8 @@ import InventoryGen
         let b = try String(contentsOfFile: dir.file("b/SHA512SUMS"), encoding: .utf8)
         #expect(a == b)
         // 4 Ignition configs, 4 Butane documents, 2 keyfiles and 4 .link files; Kubespray's
-        // inventory.ini, 2 group_vars and 4 host_vars.
-        #expect(a.split(separator: "\n").count == 21)
+        // inventory.ini, 2 group_vars and 4 host_vars; 2 zones and named.conf.zones; 1 libvirt
+        // network, 4 domains and lab.sh.
+        #expect(a.split(separator: "\n").count == 30)
     }
 }
