@@ -54,6 +54,7 @@ enum ReverseZones {
         for pointer in pointers {
             let address = pointer.address.value
             guard let index = zones.firstIndex(where: { $0.block.contains(address) }) else {
+                guard pointer.reportIfUnplaced else { continue }
                 diagnostics.error("address \(address) of \(pointer.owner) is in no declared network, so no reverse zone can hold its PTR record ('dns.reverse' is true)",
                                   at: pointer.address.location)
                 continue

@@ -19,6 +19,8 @@ struct ZonePlan {
         var address: Located<IPv4Address>
         var target: DomainName
         var owner: String
+        /// False for a host's address: one outside every network is already an error of its NIC.
+        var reportIfUnplaced = true
     }
 
     static func make(_ site: Site, dns: DNSConfig, diagnostics: inout Diagnostics) -> ZonePlan {
@@ -98,7 +100,7 @@ struct ForwardZoneBuilder {
                           source: .host(host.name.value)))
                 pointers.append(.init(address: Located(address, at: location),
                                       target: DomainName(labels: [host.name.value] + origin.labels),
-                                      owner: "host '\(host.name.value)'"))
+                                      owner: "host '\(host.name.value)'", reportIfUnplaced: false))
             }
         }
         collectAPI(&diagnostics)

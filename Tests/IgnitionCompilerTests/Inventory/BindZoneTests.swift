@@ -249,6 +249,13 @@ import Testing
         ])
     }
 
+    /// A host address outside every network is its NIC's error, not the reverse zones' as well.
+    @Test func noCascadeFromAnUndeclaredNetwork() {
+        #expect(diagnose(Self.dnsSite.replacingOccurrences(of: "network: storage", with: "network: storag")) == [
+            "site.yaml:21:43: error: network 'storag' is not declared under 'networks'; did you mean 'storage'?",
+        ])
+    }
+
     @Test func generatedNamesMayNotCollide() {
         let site = minimalSite + """
           node1-lan:
