@@ -53,6 +53,10 @@ struct BuildCommand: ParsableCommand {
         for choice in target {
             for t in choice.targets where !targets.contains(t) { targets.append(t) }
         }
+        // A target that describes others' files brings them along (install pins the configs' hashes).
+        for case let backend as any DerivedBackend in InventoryGen.allBackends where targets.contains(backend.target) {
+            for needed in backend.requires where !targets.contains(needed) { targets.append(needed) }
+        }
         let problems = Compiler.check(site, targets: targets, explicit: !target.contains(.all),
                                       backends: InventoryGen.allBackends)
         DiagnosticPrinter(sources: loaded.sources).print(problems)

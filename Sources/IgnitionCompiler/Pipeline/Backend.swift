@@ -18,6 +18,18 @@ public protocol Backend: Sendable {
     func files(for site: Site, options: BuildOptions) -> [OutputFile]
 }
 
+/// A backend whose files describe other targets' files (their hashes, their URLs): it runs after
+/// the others and sees what they wrote. It must say which targets it needs (`requires`); the
+/// driver builds those with it.
+public protocol DerivedBackend: Backend {
+    var requires: [BuildTarget] { get }
+    func files(for site: Site, options: BuildOptions, from built: [OutputFile]) -> [OutputFile]
+}
+
+extension DerivedBackend {
+    public func files(for site: Site, options: BuildOptions) -> [OutputFile] { [] }
+}
+
 extension Backend {
     public func validate(_ site: Site, into diagnostics: inout Diagnostics) {}
     public func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {}

@@ -14,6 +14,9 @@ public enum BuildTarget: String, CaseIterable, Sendable {
     case bindZone = "bind-zone"
     /// `out/libvirt/`: network and domain XML and lab.sh (InventoryGen).
     case libvirt
+    /// `out/install/`: the host index `igncc serve` reads, and per-host install commands and iPXE
+    /// scripts that pin each Ignition config's hash. Built with `ignition`, whose files it hashes.
+    case install
 }
 
 public struct BuildOptions: Sendable {
@@ -57,7 +60,7 @@ public struct LoadedSite: Sendable {
 public enum Compiler {
     /// Reads, decodes and validates a site file. `displayName` is how diagnostics name it.
     /// The backends of this module, in `BuildTarget` order; InventoryGen adds its own.
-    public static let coreBackends: [any Backend] = [IgnitionTarget(), NetworkTarget(), ButaneTarget()]
+    public static let coreBackends: [any Backend] = [IgnitionTarget(), NetworkTarget(), ButaneTarget(), InstallTarget()]
 
     public static func load(path: String, displayName: String? = nil, backends: [any Backend] = coreBackends) -> LoadedSite {
         let name = displayName ?? path
@@ -110,8 +113,13 @@ public enum Compiler {
     public static func build(_ site: Site, options: BuildOptions = BuildOptions(),
                              backends: [any Backend] = coreBackends) -> [OutputFile] {
         var files: [OutputFile] = []
-        for backend in backends where options.targets.contains(backend.target) {
+        for backend in backends where options.targets.contains(backend.target) && !(backend is any DerivedBackend) {
             files += backend.files(for: site, options: options)
+        }
+        // Backends that describe other backends' files (hashes, URLs) see them all.
+        let primary = files
+        for case let backend as any DerivedBackend in backends where options.targets.contains(backend.target) {
+            files += backend.files(for: site, options: options, from: primary)
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         files.append(Checksums.file(for: files))
