@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import Glibc
+import IgnitionCompiler
+import NIOCore
+
+/// One build of the output directory, read whole into memory and verified against its
+/// `SHA512SUMS`: what the server answers from. A request is answered from one snapshot, so the
+/// server never mixes two builds; a new build replaces the snapshot in one step.
+struct BuildSnapshot: Sendable {
+    struct File: Sendable {
+        var bytes: ByteBuffer
+        /// The sha512 from SHA512SUMS (verified), the file's ETag.
+        var sha512: String
+        /// The host the file belongs to, for the access log.
+        var host: String?
+    }
+
+    /// By relative path: exactly the files SHA512SUMS lists.
+    var files: [String: File]
+    var index: ServeIndex?
+    /// Which directory this is (device and inode of the tree when it was read).
+    var identity: DirectoryIdentity
+
+    struct LoadError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Reads the tree at `root`. Every path is opened relative to one descriptor of the tree, without
+    /// following symbolic links, so a tree swapped in while reading cannot give a mix: a file that
+    /// changed or vanished makes the load fail (the caller tries again).
+    static func load(_ root: String) throws -> BuildSnapshot {
+        let dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dirfd >= 0 else { throw LoadError(description: "cannot open '\(root)': \(String(cString: strerror(errno)))") }
+        defer { close(dirfd) }
+        var info = stat()
+        guard fstat(dirfd, &info) == 0 else { throw LoadError(description: "cannot inspect '\(root)'") }
+        let identity = DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard let sums = try? readFile(dirfd, Checksums.fileName) else {
+            throw LoadError(description: "'\(root)' has no \(Checksums.fileName): it is not a tree 'igncc build' wrote")
+        }
+        var files: [String: File] = [:]
+        for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
+            guard line.count > 130, line.dropFirst(128).hasPrefix("  ") else {
+                throw LoadError(description: "malformed line in \(Checksums.fileName): '\(line.prefix(60))'")
+            }
+            let hex = String(line.prefix(128))
+            let path = String(line.dropFirst(130))
+            guard RequestPath.isServable(path) else { throw LoadError(description: "\(Checksums.fileName) lists an unsafe path '\(path)'") }
+            let bytes = try readFile(dirfd, path)
+            guard Checksums.hex(of: bytes) == hex else {
+                throw LoadError(description: "'\(path)' does not match its sha512 in \(Checksums.fileName) (a build in progress?)")
+            }
+            files[path] = File(bytes: ByteBuffer(bytes: bytes), sha512: hex)
+        }
+        var index: ServeIndex?
+        if let file = files[ServeIndex.path] {
+            index = try ServeIndex.decode(Array(file.bytes.readableBytesView))
+            for host in index?.hosts ?? [] {
+                for path in [host.ignition, host.ipxe, host.script].compactMap({ $0 }) { files[path]?.host = host.name }
+            }
+        }
+        return BuildSnapshot(files: files, index: index, identity: identity)
+    }
+
+    /// A regular file below `dirfd`, every component opened without following links.
+    private static func readFile(_ dirfd: Int32, _ path: String) throws -> [UInt8] {
+        var fd = dup(dirfd)
+        let parts = path.split(separator: "/").map(String.init)
+        for (i, part) in parts.enumerated() {
+            let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (i == parts.count - 1 ? 0 : O_DIRECTORY)
+            let next = openat(fd, part, flags)
+            close(fd)
+            guard next >= 0 else { throw LoadError(description: "cannot open '\(path)': \(String(cString: strerror(errno)))") }
+            fd = next
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw LoadError(description: "'\(path)' is not a regular file")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LoadError(description: "cannot read '\(path)'")
+            }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return bytes
+    }
+}
+
+struct DirectoryIdentity: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+
+    /// The tree now at `root`, or nil.
+    static func of(_ root: String) -> DirectoryIdentity? {
+        var info = stat()
+        guard stat(root, &info) == 0 else { return nil }
+        return DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}
