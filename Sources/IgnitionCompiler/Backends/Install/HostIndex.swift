@@ -2,7 +2,8 @@
 /// Hosts and networks in site order, keys in a fixed order, one host or network a line:
 ///
 ///     {"site":"lacave","base_url":"http://elrond.lacave.info:8080","hosts":[
-///     {"name":"kube01","os":"fcos","macs":["52:54:00:00:01:21"],"ignition":"ignition/kube01.ign","ipxe":"install/ipxe/kube01.ipxe","script":"install/kube01.sh"}
+///     {"name":"kube01","os":"fcos","macs":["52:54:00:00:01:21"],"ignition":"ignition/kube01.ign","ipxe":"install/ipxe/kube01.ipxe","script":"install/kube01.sh"},
+///     {"name":"kube04","os":"flatcar",…}
 ///     ],"networks":[
 ///     {"name":"lan","cidr":"192.168.1.0/24"}
 ///     ]}
