@@ -75,7 +75,8 @@ extension SiteDecoder {
     }
 
     mutating func decodeServe(_ node: YAMLNode) -> Serve? {
-        guard let reader = MappingReader(node, what: "'serve'", allowed: ["base_url"], diagnostics: &diagnostics) else { return nil }
+        guard let reader = MappingReader(node, what: "'serve'", allowed: ["base_url", "images"],
+                                         diagnostics: &diagnostics) else { return nil }
         let url = reader.value("base_url").flatMap { Scalars.string($0, field: "base_url", diagnostics: &diagnostics) }
         if let url {
             let lower = url.value.lowercased()
@@ -83,8 +84,65 @@ extension SiteDecoder {
             if rest == nil || rest!.isEmpty || rest!.hasPrefix("/") || url.value.contains(where: \.isWhitespace) {
                 diagnostics.error("'base_url' must be an http:// or https:// URL with a host, found '\(url.value)'",
                                   at: url.location)
+            } else if let bad = ServeURL.foreignCharacter(in: url.value) {
+                diagnostics.error("'base_url' may not contain '\(bad)' (not a URL character), found '\(url.value)'",
+                                  at: url.location)
             }
         }
-        return Serve(baseURL: url)
+        var images = Serve.Images()
+        if let n = reader.value("images"),
+           let imagesReader = MappingReader(n, what: "'serve.images'", allowed: ["fcos", "flatcar"], diagnostics: &diagnostics) {
+            if let fcos = imagesReader.value("fcos") {
+                images.fcos = decodeImages(fcos, what: "'serve.images.fcos'", allowed: ["kernel", "initramfs", "rootfs"])
+            }
+            if let flatcar = imagesReader.value("flatcar") {
+                images.flatcar = decodeImages(flatcar, what: "'serve.images.flatcar'", allowed: ["kernel", "initramfs"])
+            }
+        }
+        return Serve(baseURL: url, images: images, location: node.location)
+    }
+
+    /// One OS's boot images: each an http(s) URL or a path relative to `base_url`.
+    private mutating func decodeImages(_ node: YAMLNode, what: String, allowed: [String]) -> Serve.OSImages {
+        guard let reader = MappingReader(node, what: what, allowed: allowed, diagnostics: &diagnostics) else {
+            return Serve.OSImages()
+        }
+        func image(_ key: String, _ diagnostics: inout Diagnostics) -> Located<String>? {
+            guard let value = reader.value(key).flatMap({ Scalars.string($0, field: key, diagnostics: &diagnostics) }) else {
+                return nil
+            }
+            if let problem = ServeURL.imageProblem(value.value) {
+                diagnostics.error("'\(key)' \(problem), found '\(value.value)'", at: value.location)
+                return nil
+            }
+            return value
+        }
+        return Serve.OSImages(kernel: image("kernel", &diagnostics), initramfs: image("initramfs", &diagnostics),
+                              rootfs: image("rootfs", &diagnostics))
+    }
+}
+
+/// The URLs of the `serve` section: they are written unquoted into iPXE scripts, whose settings
+/// syntax (`${…}`) and word splitting a stray character would change.
+enum ServeURL {
+    /// The first character that RFC 3986 does not allow anywhere in a URI (whitespace, quotes,
+    /// braces, backslash, non-ASCII…), if any.
+    static func foreignCharacter(in text: String) -> Character? {
+        text.first { c in
+            !(c.isASCII && (c.isLetter || c.isNumber || "-._~:/?#[]@!$&'()*+,;=%".contains(c)))
+        }
+    }
+
+    /// Why `text` is neither an http(s) URL with a host nor a path relative to `base_url`, or nil.
+    static func imageProblem(_ text: String) -> String? {
+        let lower = text.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            let rest = lower.drop { $0 != "/" }.dropFirst(2)
+            if rest.isEmpty || rest.hasPrefix("/") { return "must be an http:// or https:// URL with a host" }
+        } else if text.isEmpty || text.hasPrefix("/") || text.split(separator: "/").first?.contains(":") == true {
+            return "must be an http:// or https:// URL, or a path relative to 'base_url' (no leading '/')"
+        }
+        if let bad = foreignCharacter(in: text) { return "may not contain '\(bad)' (not a URL character)" }
+        return nil
     }
 }

@@ -175,6 +175,30 @@ public struct DNSRecord: Sendable {
 
 public struct Serve: Sendable {
     public var baseURL: Located<String>?
+    /// Where iPXE fetches each OS's boot images; a missing one is the default under
+    /// `<base_url>/assets/` (see `InstallPlan.defaultImagePaths`).
+    public var images = Images()
+    /// Where the `serve` section is.
+    public var location: SourceLocation?
+
+    public struct Images: Sendable {
+        public var fcos = OSImages()
+        public var flatcar = OSImages()
+
+        public func of(_ os: OperatingSystem) -> OSImages {
+            switch os {
+            case .fcos: return fcos
+            case .flatcar: return flatcar
+            }
+        }
+    }
+
+    /// Each an http(s) URL or a path relative to `base_url`; Flatcar has no rootfs.
+    public struct OSImages: Sendable {
+        public var kernel: Located<String>?
+        public var initramfs: Located<String>?
+        public var rootfs: Located<String>?
+    }
 }
 
 /// A YAML value passed through untouched (typed by YAML 1.1 resolution), in source order.

@@ -54,10 +54,11 @@ import Testing
         let result = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
         #expect(result.status == 0, "\(result.stderr)")
         // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars; 2 zones and
-        // named.conf.zones; 1 libvirt network, 4 domains and lab.sh.
-        #expect(result.stdout == "igncc: wrote 31 files for 4 hosts to \(dir.file("out"))\n")
+        // named.conf.zones; 1 libvirt network, 4 domains and lab.sh; hosts.json, README.txt and
+        // 4 install and 4 iPXE scripts.
+        #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(dir.file("out"))\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", "SHA512SUMS", "bind", "butane", "ignition", "kubespray", "libvirt", "network"])
+        #expect(top == [".igncc-output", "SHA512SUMS", "bind", "butane", "ignition", "install", "kubespray", "libvirt", "network"])
     }
 
     @Test func buildOneTarget() throws {
@@ -70,6 +71,43 @@ import Testing
         let bad = try runProcess(TestPaths.binary, ["build", lacave, "--target", "kubespary", "-o", dir.file("out")])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--target"))
+    }
+
+    /// install describes the Ignition configs by hash: asking for it alone builds them too, and
+    /// the sample's hashes in the scripts are those of the files written beside them.
+    @Test func installBringsIgnitionAlong() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let result = try runProcess(TestPaths.binary, ["build", lacave, "--target", "install", "-o", dir.file("out")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        // 4 configs; hosts.json, README.txt, 4 install and 4 iPXE scripts; SHA512SUMS.
+        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n")
+        let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
+        #expect(top == [".igncc-output", "SHA512SUMS", "ignition", "install"])
+        let install = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/install")).sorted()
+        #expect(install == ["README.txt", "hosts.json", "ipxe", "kube01.sh", "kube02.sh", "kube03.sh", "kube04.sh"])
+        for host in ["kube01", "kube02", "kube03", "kube04"] {
+            let sum = try runProcess("/usr/bin/env", ["sha512sum", "ignition/\(host).ign"], directory: dir.file("out"))
+            let script = try String(contentsOfFile: dir.file("out/install/\(host).sh"), encoding: .utf8)
+            #expect(script.contains(String(sum.stdout.prefix(128))), "\(host)")
+            let mode = try FileManager.default.attributesOfItem(atPath: dir.file("out/install/\(host).sh"))[.posixPermissions] as? Int
+            #expect(mode == 0o755)
+        }
+    }
+
+    /// Asked for by name on a site without serve.base_url, install warns (and writes hosts.json).
+    @Test func installWithoutBaseURLWarns() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("site.yaml", minimalSite)
+        let result = try runProcess(TestPaths.binary, ["build", "--target", "install", "-o", "out"], directory: dir.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("site.yaml:2:7: warning: site has no 'serve.base_url': out/install has only hosts.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("out/install")) == ["hosts.json"])
+        let all = try runProcess(TestPaths.binary, ["build", "-o", "all"], directory: dir.path)
+        #expect(all.status == 0)
+        #expect(all.stderr.isEmpty)
     }
 
     /// The serial comes from the day (SOURCE_DATE_EPOCH when set) and from the zone the build
