@@ -164,6 +164,91 @@ import Testing
         #expect(server.log.contains("event=reloaded"))
     }
 
+    /// `/ignition?mac=` and `/ipxe?mac=` find the host owning the MAC, however it is spelled.
+    @Test func findsHostsByMAC() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try Self.build(TestPaths.samples.appendingPathComponent("lab/site.yaml").path, into: out)
+        let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"))
+        let config = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/ignition/k8s-2.ign")))
+        let script = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/install/ipxe/k8s-2.ipxe")))
+        // k8s-2 has 52:54:00:76:0a:15 on wan and 52:54:00:76:0b:15 on vswitch.
+        for mac in ["52:54:00:76:0a:15", "52-54-00-76-0A-15", "5254.0076.0a15", "525400760A15", "52%3A54%3A00%3A76%3A0a%3A15",
+                    "52:54:00:76:0b:15", "52-54-00-76-0b-15"] {
+            let reply = try server.client.get("/ignition?mac=\(mac)")
+            #expect(reply.status == 200 && reply.body == config, "\(mac)")
+            #expect(reply["content-type"] == "application/json")
+            let ipxe = try server.client.get("/ipxe?mac=\(mac)&probe=1")
+            #expect(ipxe.status == 200 && ipxe.body == script, "\(mac)")
+        }
+        #expect(try server.client.get("/ignition?mac=52:54:00:76:0a:99").status == 404)
+        #expect(try server.client.get("/ignition?mac=not-a-mac").status == 404)
+        #expect(try server.client.get("/ipxe?mac=52:54:00:76:0a:99&probe=1").status == 404)
+        #expect(server.stop() == 0)
+        #expect(server.log.contains("path=\"/ignition?mac=525400760A15\" status=200 bytes=\(config.count) host=k8s-2 "))
+    }
+
+    /// An unknown machine gets a script that names its MAC and boots the disk, and the log a stub to paste.
+    @Test func unknownMachineGetsAScriptAndALoggedStub() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try Self.build(Self.lacave, into: out)
+        let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"))
+        let reply = try server.client.get("/ipxe?mac=52-54-00-AA-BB-CC")
+        #expect(reply.status == 200)
+        let text = String(decoding: reply.body, as: UTF8.self)
+        #expect(text.hasPrefix("#!ipxe\n"))
+        #expect(text.contains("echo igncc: no host of site lacave has the MAC 52:54:00:aa:bb:cc\n"))
+        #expect(text.hasSuffix("exit\n"))
+        let boot = String(decoding: try server.client.get("/boot.ipxe").body, as: UTF8.self)
+        #expect(boot.contains("chain --replace --autofree /ipxe?mac=${net1/mac:hexhyp}&probe=1 ||\n"))
+        #expect(server.stop() == 0)
+        // 127.0.0.1 is in no network of the site: the stub says so.
+        #expect(server.log.contains("event=unknown-mac mac=52:54:00:aa:bb:cc remote=127.0.0.1 stub=\"  node-525400aabbcc: {roles: [worker], nics: [{mac: 52:54:00:aa:bb:cc, network: CHANGE-ME}]}\""))
+    }
+
+    /// The command a host's script prints is what a real curl downloads: same bytes, same sha512.
+    @Test func curlReproducesThePrintedHash() throws {
+        let curl = try RealConsumerTests.tool("curl", package: "curl")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try Self.build(Self.lacave, into: out)
+        let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"))
+        for host in ["kube01", "kube04"] {
+            let script = try String(contentsOfFile: out + "/install/\(host).sh", encoding: .utf8)
+            let hash = try #require(script.firstMatch(of: /(?:sha512-|printf '%s  %s\\n' )([0-9a-f]{128})/)?.1)
+            let fetched = try runProcess(curl, ["-fsS", "-o", dir.file("\(host).ign"), "http://127.0.0.1:\(server.port)/ignition/\(host).ign"])
+            #expect(fetched.status == 0, "\(fetched.stderr)")
+            let check = try runProcess("/usr/bin/env", ["sha512sum", dir.file("\(host).ign")])
+            #expect(check.stdout.hasPrefix(String(hash) + " "), "\(host): \(check.stdout) vs \(hash)")
+        }
+    }
+
+    @Test func servesAssets() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try Self.build(Self.lacave, into: out)
+        try FileManager.default.createDirectory(atPath: dir.file("assets/fcos"), withIntermediateDirectories: true)
+        let kernel = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try Data(kernel).write(to: URL(fileURLWithPath: dir.file("assets/fcos/fedora-coreos-live-kernel.x86_64")))
+        try "hidden".write(toFile: dir.file("assets/.hidden"), atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("assets/passwd"), withDestinationPath: "/etc/passwd")
+        let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"), extra: ["--assets", dir.file("assets")])
+        let whole = try server.client.get("/assets/fcos/fedora-coreos-live-kernel.x86_64")
+        #expect(whole.status == 200 && whole.body == kernel)
+        let part = try server.client.get("/assets/fcos/fedora-coreos-live-kernel.x86_64", headers: ["Range": "bytes=262140-262150"])
+        #expect(part.status == 206 && part.body == Array(kernel[262140...262150]))
+        let head = try server.client.request("HEAD", "/assets/fcos/fedora-coreos-live-kernel.x86_64")
+        #expect(head.status == 200 && head.body.isEmpty && head["content-length"] == "300000")
+        for target in ["/assets/.hidden", "/assets/passwd", "/assets/../out/SHA512SUMS", "/assets/fcos", "/assets/", "/assets/%2e%2e/assets/fcos/fedora-coreos-live-kernel.x86_64"] {
+            #expect(try server.client.get(target).status == 404, "\(target)")
+        }
+    }
+
     @Test func accessLogHasOneLinePerRequest() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
