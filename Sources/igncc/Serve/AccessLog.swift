@@ -65,13 +65,24 @@ final class AccessLog: Sendable {
         return out + "\""
     }
 
+    /// The current second's `YYYY-MM-DDTHH:MM:SS`, formatted once per second.
+    private static let second = Mutex<(Int, String)>((-1, ""))
+
+    /// UTC, to the millisecond: `2026-11-23T13:20:00.123Z`.
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var parts = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1_000_000))
+        let prefix = second.withLock { cached -> String in
+            if cached.0 == now.tv_sec { return cached.1 }
+            var parts = tm()
+            var seconds = now.tv_sec
+            gmtime_r(&seconds, &parts)
+            let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                              parts.tm_hour, parts.tm_min, parts.tm_sec)
+            cached = (now.tv_sec, text)
+            return text
+        }
+        let millis = Int(now.tv_nsec / 1_000_000)
+        return prefix + (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + String(millis) + "Z"
     }
 }

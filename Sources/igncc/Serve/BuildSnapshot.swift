@@ -10,8 +10,11 @@ import NIOCore
 struct BuildSnapshot: Sendable {
     struct File: Sendable {
         var bytes: ByteBuffer
-        /// The sha512 from SHA512SUMS (verified), the file's ETag.
+        /// The sha512 from SHA512SUMS (verified).
         var sha512: String
+        /// `"<sha512>"`: the file's ETag.
+        var etag: String
+        var contentType: String
         /// The host the file belongs to, for the access log.
         var host: String?
     }
@@ -51,7 +54,8 @@ struct BuildSnapshot: Sendable {
             guard Checksums.hex(of: bytes) == hex else {
                 throw LoadError(description: "'\(path)' does not match its sha512 in \(Checksums.fileName) (a build in progress?)")
             }
-            files[path] = File(bytes: ByteBuffer(bytes: bytes), sha512: hex)
+            files[path] = File(bytes: ByteBuffer(bytes: bytes), sha512: hex, etag: "\"\(hex)\"",
+                               contentType: ServeResponder.contentType(of: path))
         }
         var index: ServeIndex?
         if let file = files[ServeIndex.path] {

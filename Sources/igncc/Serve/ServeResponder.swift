@@ -120,9 +120,9 @@ struct ServeResponder: Sendable {
 
     /// A file of the build: exactly its bytes, its sha512 as the ETag, conditional and range requests.
     static func serve(_ file: BuildSnapshot.File, path: String, request: Request) -> Response {
-        let etag = "\"\(file.sha512)\""
+        let etag = file.etag
         var headers: HTTPFields = [
-            .contentType: contentType(of: path), .eTag: etag, .acceptRanges: "bytes", .cacheControl: "no-cache",
+            .contentType: file.contentType, .eTag: etag, .acceptRanges: "bytes", .cacheControl: "no-cache",
         ]
         if let condition = request.headers[.ifNoneMatch], matches(condition, etag) {
             return Response(status: .notModified, headers: headers)
