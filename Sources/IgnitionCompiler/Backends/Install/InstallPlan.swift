@@ -91,11 +91,14 @@ extension InstallPlan {
         }
         networks = site.networks.map { NetworkEntry(name: $0.name.value, cidr: $0.cidr.value.description) }
         let baseURL = self.baseURL
+        // By path: a search per host of every built file would be quadratic in the site's size.
+        var configs: [String: OutputFile] = [:]
+        for file in built where file.relativePath.hasPrefix("ignition/") { configs[file.relativePath] = file }
         hosts = site.hosts.map { host in
             let path = "ignition/\(host.name.value).ign"
             var plan = HostPlan(name: host.name.value, os: host.os.value, installDisk: host.installDisk.value,
                                 macs: host.nics.map(\.mac.value.description), ignitionPath: path, served: nil)
-            if let baseURL, let config = built.first(where: { $0.relativePath == path }) {
+            if let baseURL, let config = configs[path] {
                 plan.served = Served(
                     ignitionURL: "\(baseURL)/\(path)",
                     sha512: Checksums.hex(of: config.contents),
