@@ -100,6 +100,11 @@ package enum ConfigSchema {
 
     /// The fields of `type` in an Ignition config of `version`, in the order Ignition writes them.
     package static func ignitionFields(of type: String, version: IgnitionSpecVersion) -> [Field] {
-        object(type).fields.filter { $0.json != nil && $0.ignition.has(version) }
+        fieldsByVersion[version.rawValue][type] ?? []
+    }
+
+    /// `ignitionFields` for every type and version, computed once: renderers ask per node.
+    private static let fieldsByVersion: [[String: [Field]]] = IgnitionSpecVersion.allCases.map { version in
+        byName.mapValues { type in type.fields.filter { $0.json != nil && $0.ignition.has(version) } }
     }
 }

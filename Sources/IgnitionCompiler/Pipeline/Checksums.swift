@@ -5,7 +5,7 @@ public enum Checksums {
     public static let fileName = "SHA512SUMS"
 
     static func file(for files: [OutputFile]) -> OutputFile {
-        let lines = files.map { "\(hex(of: $0.contents))  \($0.relativePath)\n" }
+        let lines = Parallel.chunkedMap(files) { "\(hex(of: $0.contents))  \($0.relativePath)\n" }
         return OutputFile(fileName, text: lines.joined(), mode: 0o644)
     }
 

@@ -112,10 +112,9 @@ public enum Compiler {
     /// Every output file of the selected targets, plus `SHA512SUMS` over them, in path order.
     public static func build(_ site: Site, options: BuildOptions = BuildOptions(),
                              backends: [any Backend] = coreBackends) -> [OutputFile] {
-        var files: [OutputFile] = []
-        for backend in backends where options.targets.contains(backend.target) && !(backend is any DerivedBackend) {
-            files += backend.files(for: site, options: options)
-        }
+        // The backends are independent: each runs on its own thread; their files are put in order below.
+        let selected = backends.filter { options.targets.contains($0.target) && !($0 is any DerivedBackend) }
+        var files = Parallel.map(selected) { $0.files(for: site, options: options) }.flatMap { $0 }
         // Backends that describe other backends' files (hashes, URLs) see them all.
         let primary = files
         for case let backend as any DerivedBackend in backends where options.targets.contains(backend.target) {

@@ -29,12 +29,7 @@ public enum OutputDirectory {
         do {
             try makeDirectory(staging)
             try writeFile(staging + "/" + markerName, Array(markerText.utf8), mode: 0o644)
-            for file in files {
-                try checkRelative(file.relativePath)
-                let full = staging + "/" + file.relativePath
-                try makeParents(of: full, below: staging)
-                try writeFile(full, file.contents, mode: file.mode)
-            }
+            try writeTree(files, into: staging)
             try flush(staging)
             if existing {
                 if igncc_rename_exchange(staging, target) != 0 {
@@ -89,6 +84,42 @@ public enum OutputDirectory {
         }
     }
 
+    /// Creates every directory once, then writes the files from as many threads as there are
+    /// cores (the files are independent; the kernel's per-directory locks are the only contention).
+    private static func writeTree(_ files: [OutputFile], into root: String) throws {
+        var directories = Set<Substring>()
+        for file in files {
+            try checkRelative(file.relativePath)
+            var path = Substring(file.relativePath)
+            while let slash = path.lastIndex(of: "/") {
+                path = path[..<slash]
+                guard directories.insert(path).inserted else { break }
+            }
+        }
+        // Parents sort before their children.
+        for directory in directories.sorted(by: { $0.utf8.count < $1.utf8.count }) {
+            try makeDirectory(root + "/" + directory)
+        }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, files.count / 256))
+        nonisolated(unsafe) let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: workers)
+        failures.initialize(repeating: nil)
+        defer { failures.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < files.count {
+                let file = files[index]
+                do {
+                    try writeFile(root + "/" + file.relativePath, file.contents, mode: file.mode)
+                } catch {
+                    failures[worker] = error
+                    return
+                }
+                index += workers
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+    }
+
     private static func checkRelative(_ path: String) throws {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         if path.hasPrefix("/") || parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
@@ -99,16 +130,6 @@ public enum OutputDirectory {
     private static func makeDirectory(_ path: String) throws {
         guard mkdir(path, 0o755) == 0 else { throw failure("cannot create directory '\(path)'") }
         chmod(path, 0o755)
-    }
-
-    private static func makeParents(of file: String, below root: String) throws {
-        var missing: [String] = []
-        var directory = (file as NSString).deletingLastPathComponent
-        while directory != root && access(directory, F_OK) != 0 {
-            missing.append(directory)
-            directory = (directory as NSString).deletingLastPathComponent
-        }
-        for path in missing.reversed() { try makeDirectory(path) }
     }
 
     private static func writeFile(_ path: String, _ bytes: [UInt8], mode: UInt16) throws {

@@ -3,14 +3,14 @@
 /// to the same Ignition as `out/ignition/<host>.ign`.
 enum ButaneBackend {
     static func files(for site: Site) -> [OutputFile] {
-        site.hosts.compactMap { host in
+        Parallel.chunkedMap(site.hosts) { host -> OutputFile? in
             guard let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue),
                   let spec = ButaneSpec.find(variant: host.os.value == .fcos ? .fcos : .flatcar, ignition: version) else { return nil }
             let config = site.mergedConfigs[host.name.value] ?? IgnitionBackend.generated(for: host, in: site)
             let text = ButaneWriter.document(ConfigRenderer.json(config, version: version), spec: spec,
                                              comment: "Host \(host.name.value) of site \(site.name.value), written by igncc.")
             return OutputFile("butane/\(host.name.value).bu", contents: Array(text.utf8), mode: 0o600)
-        }
+        }.compactMap { $0 }
     }
 
     /// Hosts whose config no Butane spec can express (flatcar with Ignition 3.5.0).
@@ -126,17 +126,22 @@ enum ButaneWriter {
 
     /// A literal block for multi-line printable text, else a double-quoted scalar.
     static func string(_ s: String, indent: Int) -> String {
+        let utf8 = s.utf8
+        // Plain printable ASCII without quotes or backslashes: quoted as it is (the common case).
+        if !utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         let printable = s.unicodeScalars.allSatisfy { c in
             c == "\n" || c == "\t" || (c.value >= 0x20 && c.value != 0x7F && !(0x80...0x9F).contains(c.value)
                 && c.value != 0xFEFF && c.value != 0x2028 && c.value != 0x2029)
         }
-        if printable && s.contains("\n") {
-            let trailing = s.reversed().prefix { $0 == "\n" }.count
+        if printable && utf8.contains(UInt8(ascii: "\n")) {
+            let trailing = utf8.reversed().prefix { $0 == UInt8(ascii: "\n") }.count
             let chomp = trailing == 0 ? "-" : trailing == 1 ? "" : "+"
-            var body = s
-            if trailing > 0 { body.removeLast(trailing) }
+            let body = utf8.dropLast(trailing)
             let pad = String(repeating: " ", count: indent)
-            var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }
+            var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : pad + String(decoding: $0, as: UTF8.self) }
             lines += Array(repeating: "", count: max(0, trailing - 1))
             return "|2\(chomp)\n" + lines.joined(separator: "\n")
         }

@@ -2,7 +2,7 @@
 /// with the host's Butane snippets merged over them (see `SnippetStage`).
 enum IgnitionBackend {
     static func files(for site: Site, style: JanssonWriter.Style) -> [OutputFile] {
-        site.hosts.map { host in
+        Parallel.chunkedMap(site.hosts) { host in
             let config = site.mergedConfigs[host.name.value] ?? generated(for: host, in: site)
             let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue) ?? .v3_4
             return OutputFile("ignition/\(host.name.value).ign",
