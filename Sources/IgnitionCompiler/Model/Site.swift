@@ -13,8 +13,9 @@ public struct Site: Sendable {
     public var serve: Serve?
     /// The directory the site file is in, for snippet paths relative to it.
     public var baseDirectory: String
-    /// Each host's Ignition config with its Butane snippets merged, by host name, for hosts that
-    /// have snippets; made by `SnippetStage` once the site is valid.
+    /// Each host's Ignition config with its Butane snippets merged, by host name: made by
+    /// `SnippetStage` for hosts with snippets once the site is valid, and by `Compiler.build` for
+    /// the others before the backends run.
     package var mergedConfigs: [String: ConfigNode] = [:]
 
     public func network(named name: String) -> Network? {

@@ -112,6 +112,14 @@ public enum Compiler {
     /// Every output file of the selected targets, plus `SHA512SUMS` over them, in path order.
     public static func build(_ site: Site, options: BuildOptions = BuildOptions(),
                              backends: [any Backend] = coreBackends) -> [OutputFile] {
+        // Each host's config is made once (the Ignition and Butane backends both write it).
+        var site = site
+        if options.targets.contains(.ignition) || options.targets.contains(.butane) {
+            let missing = site.hosts.filter { site.mergedConfigs[$0.name.value] == nil }
+            let frozen = site
+            let configs = Parallel.chunkedMap(missing) { IgnitionBackend.generated(for: $0, in: frozen) }
+            for (host, config) in zip(missing, configs) { site.mergedConfigs[host.name.value] = config }
+        }
         // The backends are independent: each runs on its own thread; their files are put in order below.
         let selected = backends.filter { options.targets.contains($0.target) && !($0 is any DerivedBackend) }
         var files = Parallel.map(selected) { $0.files(for: site, options: options) }.flatMap { $0 }

@@ -50,6 +50,8 @@ extension XML {
 /// Renders an `XML.Element` the way libvirt writes its own files: two-space indentation, attribute
 /// values in single quotes, an element with only text on one line, an empty one self-closed.
 enum XMLWriter {
+    private static let attributeSpecial = Set("&<>'\"\t\n\r".utf8)
+
     /// The document's text, ending with a newline.
     static func render(_ root: XML.Element) -> String {
         var out = ""
@@ -85,6 +87,9 @@ enum XMLWriter {
 
     /// Text content: `&`, `<` and `>` as entities.
     static func escapeText(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
+            return text
+        }
         var out = ""
         for c in text.unicodeScalars {
             switch c {
@@ -100,6 +105,7 @@ enum XMLWriter {
     /// An attribute value in quotes of either kind: both quotes as entities too, and the
     /// whitespace that attribute normalization would turn into spaces as character references.
     static func escapeAttribute(_ text: String) -> String {
+        if !text.utf8.contains(where: { Self.attributeSpecial.contains($0) }) { return text }
         var out = ""
         for c in text.unicodeScalars {
             switch c {

@@ -78,9 +78,8 @@ struct LibvirtTarget: Backend {
             files.append(OutputFile("libvirt/networks/\(network.name.value).xml",
                                     text: XMLWriter.render(lab.networkElement(network))))
         }
-        for machine in lab.domains {
-            files.append(OutputFile("libvirt/domains/\(machine.host.name.value).xml",
-                                    text: XMLWriter.render(lab.domainElement(machine))))
+        files += Parallel.chunkedMap(lab.domains) { machine in
+            OutputFile("libvirt/domains/\(machine.host.name.value).xml", text: XMLWriter.render(lab.domainElement(machine)))
         }
         files.append(OutputFile("libvirt/lab.sh", text: lab.labScript(), mode: 0o755))
         return files

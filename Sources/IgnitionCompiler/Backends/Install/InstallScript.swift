@@ -100,10 +100,13 @@ enum InstallScript {
 
 /// POSIX shell words.
 enum ShellWord {
+    private static let punctuation = Set("@%+=:,./_-".utf8)
+
     /// `word` unchanged when the shell reads it as itself, else in single quotes (each `'` as `'\''`).
     static func quoted(_ word: String) -> String {
-        let safe = !word.isEmpty && word.allSatisfy { c in
-            c.isASCII && (c.isLetter || c.isNumber || "@%+=:,./_-".contains(c))
+        let safe = !word.isEmpty && word.utf8.allSatisfy { b in
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || Self.punctuation.contains(b)
         }
         return safe ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
