@@ -45,13 +45,15 @@ struct MappingReader {
         guard case .mapping(let pairs) = node.kind else { return [] }
         var own: [(key: YAMLNode, value: YAMLNode)] = []
         var merged: [(key: YAMLNode, value: YAMLNode)] = []
+        // Looked up in a set, not by searching `merged`: merging n keys is then O(n), not O(n²)
+        // (n may be in the hundreds of thousands within the alias limit).
+        var mergedKeys: Set<String?> = []
         for pair in pairs {
             if pair.key.isPlainScalar, pair.key.scalar == "<<" {
                 let sources: [YAMLNode]
                 if case .sequence(let items) = pair.value.kind { sources = items } else { sources = [pair.value] }
                 for source in sources {
-                    for inherited in flatten(source)
-                    where !merged.contains(where: { $0.key.scalar == inherited.key.scalar }) {
+                    for inherited in flatten(source) where mergedKeys.insert(inherited.key.scalar).inserted {
                         merged.append(inherited)
                     }
                 }

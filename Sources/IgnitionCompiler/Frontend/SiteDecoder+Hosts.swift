@@ -1,8 +1,14 @@
 extension SiteDecoder {
-    mutating func decodeHosts(_ node: YAMLNode, defaults: HostSettings) -> [Host] {
+    /// The hosts of `node` (the value of the `hosts` key at `key`); nil, reported at `key`, when
+    /// there are more than `maxHosts`, counted before any is decoded.
+    mutating func decodeHosts(_ node: YAMLNode, key: SourceLocation, defaults: HostSettings) -> [Host]? {
         guard let reader = MappingReader(node, what: "'hosts'", allowed: [], diagnostics: &diagnostics) else { return [] }
         if reader.entries.isEmpty {
             diagnostics.error("the site has no hosts", at: node.location)
+        }
+        if reader.entries.count > Self.maxHosts {
+            diagnostics.error("the site has \(reader.entries.count) hosts; the limit is \(Self.maxHosts)", at: key)
+            return nil
         }
         return reader.entries.compactMap { decodeHost(name: $0.key, $0.value, defaults: defaults) }
     }

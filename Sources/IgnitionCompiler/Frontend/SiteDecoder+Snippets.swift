@@ -52,11 +52,17 @@ extension SiteDecoder {
             var bytes: [UInt8]
             if isPath {
                 name = baseDirectory == "." || text.hasPrefix("/") ? text : baseDirectory + "/" + text
-                guard let data = FileManager.default.contents(atPath: name) else {
+                switch BoundedFile.read(name, limit: parser.limits.maxInputBytes) {
+                case .unreadable:
                     diagnostics.error("cannot read Butane snippet '\(text)' (paths are relative to the site file)", at: node.location)
                     return nil
+                case .tooLarge(let size):
+                    diagnostics.error(BoundedFile.tooLargeMessage(size, limit: parser.limits.maxInputBytes),
+                                      at: SourceLocation(file: name, line: 1, column: 1))
+                    return nil
+                case .bytes(let read):
+                    bytes = read
                 }
-                bytes = [UInt8](data)
                 extraSources[name] = String(decoding: bytes, as: UTF8.self)
             } else if style == .literal, let indent = blockIndent(after: node.location.line) {
                 name = node.location.file

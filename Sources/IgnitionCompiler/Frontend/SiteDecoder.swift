@@ -7,6 +7,9 @@ struct SiteDecoder {
     /// Keys a host may set and `defaults` may provide.
     static let inheritedKeys = ["os", "install_disk", "user", "ssh_authorized_keys", "timezone", "butane", "ignition_version", "vm"]
     static let hostKeys = inheritedKeys + ["roles", "labels", "nics"]
+    /// Most hosts a site may have: five times the largest benchmarked site (10,000 hosts), low
+    /// enough to bound the work a site file within the input limit can ask for.
+    static let maxHosts = 50_000
 
     var diagnostics = Diagnostics()
     let baseDirectory: String
@@ -44,7 +47,10 @@ struct SiteDecoder {
         let networks = top.required("networks", diagnostics: &diagnostics).map { decodeNetworks($0) } ?? []
         var hosts: [Host] = []
         if let hostsNode = top.required("hosts", diagnostics: &diagnostics) {
-            hosts = decodeHosts(hostsNode, defaults: defaults)
+            let key = top.entries.first { $0.key.value == "hosts" }?.key.location ?? hostsNode.location
+            // Past the host limit nothing else is decoded or checked: the site is refused.
+            guard let decoded = decodeHosts(hostsNode, key: key, defaults: defaults) else { return nil }
+            hosts = decoded
         }
         let kubernetes = top.value("kubernetes").flatMap { decodeKubernetes($0) }
         let dns = top.value("dns").flatMap { decodeDNS($0) }

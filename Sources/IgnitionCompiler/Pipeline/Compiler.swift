@@ -64,14 +64,19 @@ public enum Compiler {
 
     public static func load(path: String, displayName: String? = nil, backends: [any Backend] = coreBackends) -> LoadedSite {
         let name = displayName ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var diagnostics = Diagnostics()
+        var diagnostics = Diagnostics()
+        let limit = YAMLLimits().maxInputBytes
+        switch BoundedFile.read(path, limit: limit) {
+        case .unreadable:
             diagnostics.error("cannot read site file '\(path)'", at: nil)
-            return LoadedSite(site: nil, diagnostics: diagnostics, sources: [:])
+        case .tooLarge(let size):
+            diagnostics.error(BoundedFile.tooLargeMessage(size, limit: limit), at: SourceLocation(file: name, line: 1, column: 1))
+        case .bytes(let bytes):
+            let directory = (path as NSString).deletingLastPathComponent
+            return load(bytes: bytes, displayName: name, baseDirectory: directory.isEmpty ? "." : directory,
+                        backends: backends)
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        return load(bytes: [UInt8](data), displayName: name, baseDirectory: directory.isEmpty ? "." : directory,
-                    backends: backends)
+        return LoadedSite(site: nil, diagnostics: diagnostics, sources: [:])
     }
 
     /// Decodes and validates site text already in memory.

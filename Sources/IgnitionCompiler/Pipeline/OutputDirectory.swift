@@ -25,7 +25,7 @@ public enum OutputDirectory {
         removeStaleSiblings(parent: parent, base: base)
 
         let staging = parent + "/.\(base).igncc-new-\(getpid())"
-        try? FileManager.default.removeItem(atPath: staging)
+        removeTree(staging)
         do {
             try makeDirectory(staging)
             try writeFile(staging + "/" + markerName, Array(markerText.utf8), mode: 0o644)
@@ -38,17 +38,17 @@ public enum OutputDirectory {
                     let aside = parent + "/.\(base).igncc-old-\(getpid())"
                     guard rename(target, aside) == 0 else { throw failure("cannot move '\(target)' aside") }
                     guard rename(staging, target) == 0 else { throw failure("cannot move the new tree to '\(target)'") }
-                    try? FileManager.default.removeItem(atPath: aside)
+                    removeTree(aside)
                 } else {
                     // `staging` now holds the previous tree.
-                    try? FileManager.default.removeItem(atPath: staging)
+                    removeTree(staging)
                 }
             } else if rename(staging, target) != 0 {
                 throw failure("cannot move the new tree to '\(target)'")
             }
             try flush(parent)
         } catch {
-            try? FileManager.default.removeItem(atPath: staging)
+            removeTree(staging)
             throw error
         }
     }
@@ -71,15 +71,21 @@ public enum OutputDirectory {
         return true
     }
 
-    /// Removes staging trees left by builds that were killed (their process is gone).
+    /// Removes staging trees left by builds that were killed (their process is gone): those
+    /// that carry the marker, and empty ones (killed before the marker was written).
+    /// `removeTree` deletes the marker last, so a tree whose removal was cut short keeps it.
     private static func removeStaleSiblings(parent: String, base: String) {
         let prefix = ".\(base).igncc-"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
             guard let pid = Int32(name.split(separator: "-").last ?? ""), pid != getpid(),
                   kill(pid, 0) != 0 && errno == ESRCH else { continue }
             let path = parent + "/" + name
-            if FileManager.default.fileExists(atPath: path + "/" + markerName) {
-                try? FileManager.default.removeItem(atPath: path)
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            if access(path + "/" + markerName, F_OK) == 0 {
+                removeTree(path)
+            } else {
+                rmdir(path)  // fails, leaving it, unless it is empty
             }
         }
     }
@@ -118,6 +124,23 @@ public enum OutputDirectory {
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
+    }
+
+    /// Removes a tree igncc wrote, its marker last: a removal killed half-way leaves a tree
+    /// that still says it is igncc's, so that the next build may finish the job.
+    private static func removeTree(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            unlink(path)
+            return
+        }
+        let marker = markerName
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where name != marker {
+            try? FileManager.default.removeItem(atPath: path + "/" + name)
+        }
+        unlink(path + "/" + marker)
+        rmdir(path)
     }
 
     private static func checkRelative(_ path: String) throws {

@@ -3,13 +3,16 @@ import IgnitionCompiler
 /// Writes a `KubesprayInventory` as Kubespray reads it: an INI inventory and YAML variable files.
 enum KubesprayRenderer {
     static func files(for inventory: KubesprayInventory) -> [OutputFile] {
+        // The variable files are 0600: `kubernetes.vars` lands in them, and may carry tokens or
+        // passwords. The inventory names hosts and addresses only.
         var files = [
-            OutputFile("kubespray/inventory.ini", text: inventoryINI(inventory)),
-            OutputFile("kubespray/group_vars/all/all.yml", text: yaml(inventory.allVariables, of: inventory)),
-            OutputFile("kubespray/group_vars/k8s_cluster/k8s-cluster.yml", text: yaml(inventory.clusterVariables, of: inventory)),
+            OutputFile("kubespray/inventory.ini", text: inventoryINI(inventory), mode: 0o644),
+            OutputFile("kubespray/group_vars/all/all.yml", text: yaml(inventory.allVariables, of: inventory), mode: 0o600),
+            OutputFile("kubespray/group_vars/k8s_cluster/k8s-cluster.yml", text: yaml(inventory.clusterVariables, of: inventory),
+                       mode: 0o600),
         ]
         for host in inventory.hosts {
-            files.append(OutputFile("kubespray/host_vars/\(host.name).yml", text: yaml(host.variables, of: inventory)))
+            files.append(OutputFile("kubespray/host_vars/\(host.name).yml", text: yaml(host.variables, of: inventory), mode: 0o600))
         }
         return files
     }

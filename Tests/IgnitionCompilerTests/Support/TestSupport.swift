@@ -31,8 +31,9 @@ enum TestPaths {
 struct TemporaryDirectory {
     let path: String
 
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/igncc-test-XXXXXX").utf8CString)
+    /// In `parent`, or in the usual temporary directory.
+    init(in parent: String? = nil) throws {
+        var template = Array(((parent ?? NSTemporaryDirectory()) + "/igncc-test-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
         path = String(cString: made)
     }

@@ -5,9 +5,11 @@ enum IgnitionBackend {
         Parallel.chunkedMap(site.hosts) { host in
             let config = site.mergedConfigs[host.name.value] ?? generated(for: host, in: site)
             let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue) ?? .v3_4
+            // 0600, as butane/ and network/: snippets may bring password hashes, keys and files.
+            // libvirt/lab.sh copies the config it hands to a VM and makes that copy readable.
             return OutputFile("ignition/\(host.name.value).ign",
                               contents: JanssonWriter.render(ConfigRenderer.json(config, version: version), style: style),
-                              mode: 0o644)
+                              mode: 0o600)
         }
     }
 
