@@ -87,9 +87,16 @@ package enum Spelling {
         // Nobody mistypes a 64-character key; and the distance table grows with the product of lengths.
         guard word.count <= 64 else { return nil }
         let limit = max(1, min(3, word.count / 3))
+        let lowered = word.lowercased(), length = word.count
         var best: (String, Int)?
         for candidate in candidates {
-            let d = distance(word.lowercased(), candidate.lowercased())
+            // The distance is at least the difference in length, so a candidate more than `limit`
+            // longer or shorter cannot be suggested: skip it without reading more of it than that
+            // takes (a fuzzed site of 200 networks named with kilobytes each took seconds here).
+            // A Character is at least one byte; lengths are counted before lowercasing.
+            guard candidate.utf8.count >= length - limit,
+                  candidate.prefix(length + limit + 1).count <= length + limit else { continue }
+            let d = distance(lowered, candidate.lowercased())
             if d <= limit, d < (best?.1 ?? Int.max) { best = (candidate, d) }
         }
         return best?.0
@@ -100,18 +107,22 @@ package enum Spelling {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
+        // One flat table, row i at i * width: a site with hundreds of misspelt network names asks
+        // for tens of thousands of distances, and a table of rows was an allocation per row.
+        let width = b.count + 1
+        var d = [Int](repeating: 0, count: (a.count + 1) * width)
+        for i in 0...a.count { d[i * width] = i }
+        for j in 0...b.count { d[j] = j }
         for i in 1...a.count {
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                var value = min(d[(i - 1) * width + j] + 1, d[i * width + j - 1] + 1, d[(i - 1) * width + j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                    value = min(value, d[(i - 2) * width + j - 2] + 1)
                 }
+                d[i * width + j] = value
             }
         }
-        return d[a.count][b.count]
+        return d[a.count * width + b.count]
     }
 }
