@@ -6,10 +6,10 @@ import InventoryGen
 /// Every file in `Fixtures/fuzz/<target>/` through what `fuzz/<target>.swift` runs: inputs the
 /// fuzzers found (crash-*, timeout-*, slow-*) and the hand-made edge cases of
 /// `fuzz/gen-edge-cases.py` (limits of nesting, aliases and scalars; big legal sites). None may
-/// crash, and each must take under a second, the fuzzers' hang limit.
+/// crash. Time is not asserted here (no timed unit tests): the 1 s hang limit is libFuzzer's
+/// `-timeout=1`, and `fuzz/run replay` runs these same files through the fuzzers with it.
 struct FuzzRegressionTests {
     static let directory = TestPaths.fixtures.appendingPathComponent("fuzz")
-    static let budget = Duration.seconds(1)
 
     static func inputs(_ target: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent(target).path)) ?? []
@@ -22,10 +22,9 @@ struct FuzzRegressionTests {
         return bytes
     }
 
-    /// Runs `body` once and expects it under the budget.
+    /// Runs `body` once (a crash fails the whole run).
     static func timed(_ name: String, _ body: () -> Void) {
-        let elapsed = ContinuousClock().measure(body)
-        #expect(elapsed < budget, "\(name) took \(elapsed)")
+        body()
     }
 
     @Test func everyTargetHasInputs() {
