@@ -38,11 +38,14 @@ int main(int argc, char **argv) {
     char path[4096];
     long files = 0;
     for (char *p = data; p < data + size;) {
-        unsigned mode; long length; int consumed;
-        char name[3000];
-        if (sscanf(p, "%o %ld %2999[^\n]%n", &mode, &length, name, &consumed) != 3) { fprintf(stderr, "bad bundle\n"); return 1; }
-        p += consumed + 1;
-        snprintf(path, sizeof path, "%s/%s", argv[2], name);
+        /* Parsed by hand: sscanf would measure the rest of the bundle (strlen) on every call. */
+        char *end;
+        unsigned mode = (unsigned)strtoul(p, &end, 8);
+        long length = strtol(end + 1, &end, 10);
+        char *newline = memchr(end + 1, '\n', data + size - (end + 1));
+        if (!newline || *end != ' ') { fprintf(stderr, "bad bundle\n"); return 1; }
+        snprintf(path, sizeof path, "%s/%.*s", argv[2], (int)(newline - end - 1), end + 1);
+        p = newline + 1;
         mkdirs(path);
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
         if (fd < 0) { perror(path); return 1; }

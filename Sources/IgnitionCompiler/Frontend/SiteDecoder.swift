@@ -22,7 +22,7 @@ struct SiteDecoder {
 
     init(baseDirectory: String, source: String = "") {
         self.baseDirectory = baseDirectory
-        sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        sourceLines = Lines.split(source)
     }
 
     mutating func decode(_ root: YAMLNode) -> Site? {

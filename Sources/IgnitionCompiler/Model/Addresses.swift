@@ -76,28 +76,34 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Accepts `52:54:00:00:01:21`, `52-54-00-00-01-21`, `5254.0000.0121` in any case.
     public static func parse(_ text: String) -> Result<MACAddress, ParseError> {
-        let groups: [Substring]
+        let utf8 = Array(text.utf8)
+        let colon = UInt8(ascii: ":"), dash = UInt8(ascii: "-"), dot = UInt8(ascii: ".")
+        let separator: UInt8
         let groupLength: Int
-        if text.contains(":") || text.contains("-") {
-            let separator: Character = text.contains(":") ? ":" : "-"
-            groups = text.split(separator: separator, omittingEmptySubsequences: false)
+        if utf8.contains(colon) || utf8.contains(dash) {
+            separator = utf8.contains(colon) ? colon : dash
             groupLength = 2
-            guard groups.count == 6 else { return .failure(.malformed) }
-        } else if text.contains(".") {
-            groups = text.split(separator: ".", omittingEmptySubsequences: false)
+        } else if utf8.contains(dot) {
+            separator = dot
             groupLength = 4
-            guard groups.count == 3 else { return .failure(.malformed) }
         } else {
             return .failure(.malformed)
         }
+        let groups = utf8.split(separator: separator, omittingEmptySubsequences: false)
+        guard groups.count == (groupLength == 2 ? 6 : 3) else { return .failure(.malformed) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(6)
         for group in groups {
-            guard group.count == groupLength, group.allSatisfy(\.isHexDigit) else { return .failure(.malformed) }
-            var chars = Array(group)
-            while !chars.isEmpty {
-                guard let byte = UInt8(String(chars.prefix(2)), radix: 16) else { return .failure(.malformed) }
-                bytes.append(byte)
-                chars.removeFirst(2)
+            guard group.count == groupLength else { return .failure(.malformed) }
+            var high: UInt8? = nil
+            for char in group {
+                guard let nibble = hexValue(char) else { return .failure(.malformed) }
+                if let h = high {
+                    bytes.append(h << 4 | nibble)
+                    high = nil
+                } else {
+                    high = nibble
+                }
             }
         }
         if bytes.allSatisfy({ $0 == 0 }) { return .failure(.allZero) }
@@ -105,11 +111,25 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         return .success(MACAddress(bytes: bytes))
     }
 
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
     public var description: String {
-        bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined(separator: ":")
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        for (i, byte) in bytes.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ":")) }
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The MAC without separators, e.g. `525400000121`.

@@ -6,7 +6,7 @@ public struct DiagnosticRenderer {
 
     public init(sources: [String: String], color: Bool = false) {
         for (file, text) in sources {
-            lines[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            lines[file] = Lines.split(text)
         }
         self.color = color
     }
@@ -41,5 +41,13 @@ public struct DiagnosticRenderer {
         guard color else { return s }
         let code = label == "error" ? "31" : label == "warning" ? "35" : "36"
         return "\u{1B}[1;\(code)m\(s)\u{1B}[0m"
+    }
+}
+
+/// Lines of a text, split on its bytes: splitting a String on Characters would find grapheme
+/// boundaries in every line of a large site file for nothing.
+package enum Lines {
+    package static func split(_ text: String) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
     }
 }
