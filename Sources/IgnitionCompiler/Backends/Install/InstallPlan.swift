@@ -94,7 +94,7 @@ extension InstallPlan {
         // By path: a search per host of every built file would be quadratic in the site's size.
         var configs: [String: OutputFile] = [:]
         for file in built where file.relativePath.hasPrefix("ignition/") { configs[file.relativePath] = file }
-        hosts = site.hosts.map { host in
+        hosts = Parallel.chunkedMap(site.hosts) { host in
             let path = "ignition/\(host.name.value).ign"
             var plan = HostPlan(name: host.name.value, os: host.os.value, installDisk: host.installDisk.value,
                                 macs: host.nics.map(\.mac.value.description), ignitionPath: path, served: nil)

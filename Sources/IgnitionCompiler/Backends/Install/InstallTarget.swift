@@ -15,13 +15,16 @@ struct InstallTarget: DerivedBackend {
         let plan = InstallPlan(site: site, built: built)
         var files = [OutputFile("install/hosts.json", text: HostIndex.render(plan))]
         guard plan.baseURL != nil else { return files }
-        for host in plan.hosts {
-            guard let served = host.served else { continue }
-            files.append(OutputFile(host.scriptPath, text: InstallScript.render(site: plan.site, host: host, served: served),
-                                    mode: 0o755))
-            files.append(OutputFile(host.ipxePath, text: IPXEScript.render(site: plan.site, host: host, served: served)))
+        // The README, and the hosts' scripts in chunks, at the same time.
+        let parts = Parallel.map([-1, 0]) { part -> [OutputFile] in
+            guard part == 0 else { return [OutputFile("install/README.txt", text: InstallReadme.render(plan))] }
+            return Parallel.chunkedMap(plan.hosts) { host -> [OutputFile] in
+                guard let served = host.served else { return [] }
+                return [OutputFile(host.scriptPath, text: InstallScript.render(site: plan.site, host: host, served: served), mode: 0o755),
+                        OutputFile(host.ipxePath, text: IPXEScript.render(site: plan.site, host: host, served: served))]
+            }.flatMap { $0 }
         }
-        files.append(OutputFile("install/README.txt", text: InstallReadme.render(plan)))
+        files += parts[1] + parts[0]
         return files
     }
 }
