@@ -8,14 +8,22 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check an Ignition config (spec 3.0.0 to 3.5.0) as ignition-validate does.")
 
-    @Argument(help: "The Ignition config; '-' or nothing for standard input.", completion: .file(extensions: ["ign", "json"]))
-    var file: String = "-"
+    @Argument(help: "The Ignition configs; '-' or nothing for standard input. Several are checked in one process.",
+              completion: .file(extensions: ["ign", "json"]))
+    var files: [String] = ["-"]
 
     func run() throws {
-        guard let (bytes, name) = readInput(file) else { throw ExitCode.failure }
-        let diagnostics = IgnitionValidation.validate(bytes: bytes, file: name)
-        DiagnosticPrinter(sources: [name: String(decoding: bytes, as: UTF8.self)]).print(diagnostics)
-        if diagnostics.hasErrors { throw ExitCode.failure }
+        var failed = false
+        for file in files {
+            guard let (bytes, name) = readInput(file) else {
+                failed = true
+                continue
+            }
+            let diagnostics = IgnitionValidation.validate(bytes: bytes, file: name)
+            DiagnosticPrinter(sources: [name: String(decoding: bytes, as: UTF8.self)]).print(diagnostics)
+            failed = failed || diagnostics.hasErrors
+        }
+        if failed { throw ExitCode.failure }
     }
 }
 
