@@ -18,15 +18,7 @@ package enum NameUUID {
     }
 
     static func string(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for (i, byte) in bytes.prefix(16).enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.encode(bytes.prefix(16), separator: UInt8(ascii: "-"), breaks: { [4, 6, 8, 10].contains($0) })
     }
 
     package static func make(_ name: String) -> String { string(v5(namespace: namespace, name: name)) }

@@ -97,7 +97,7 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
             guard group.count == groupLength else { return .failure(.malformed) }
             var high: UInt8? = nil
             for char in group {
-                guard let nibble = hexValue(char) else { return .failure(.malformed) }
+                guard let nibble = Hex.value(char) else { return .failure(.malformed) }
                 if let h = high {
                     bytes.append(h << 4 | nibble)
                     high = nil
@@ -111,26 +111,7 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         return .success(MACAddress(bytes: bytes))
     }
 
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
-    public var description: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(17)
-        for (i, byte) in bytes.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ":")) }
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var description: String { Hex.encode(bytes, separator: UInt8(ascii: ":"), breaks: { $0 > 0 }) }
 
     /// The MAC without separators, e.g. `525400000121`.
     public var compact: String { String(description.filter { $0 != ":" }) }

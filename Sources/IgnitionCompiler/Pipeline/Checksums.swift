@@ -11,13 +11,6 @@ public enum Checksums {
 
     /// Lowercase hex SHA-512, as `coreos-installer --ignition-hash sha512-<hex>` takes it.
     public static func hex(of bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(128)
-        for byte in SHA512.hash(data: bytes) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.encode(SHA512.hash(data: bytes))
     }
 }
