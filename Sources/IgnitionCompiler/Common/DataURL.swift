@@ -40,20 +40,6 @@ enum DataURL {
         if header.hasSuffix(";base64") {
             return Base64.decode(String(decoding: payload, as: UTF8.self))
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(payload.count)
-        var i = 0
-        while i < payload.count {
-            if payload[i] == UInt8(ascii: "%") {
-                guard i + 2 < payload.count,
-                      let value = UInt8(String(decoding: payload[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) else { return nil }
-                out.append(value)
-                i += 3
-            } else {
-                out.append(payload[i])
-                i += 1
-            }
-        }
-        return out
+        return Percent.decode(payload)
     }
 }

@@ -24,3 +24,22 @@ package enum Hex {
         }
     }
 }
+
+/// Percent-escapes (`%2e`), decoded on bytes: data URLs and request paths.
+package enum Percent {
+    /// `bytes` with each `%XX` replaced by its byte; nil when a `%` is not followed by two hex digits.
+    package static func decode(_ bytes: some Collection<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var iterator = bytes.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                out.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(Hex.value), let low = iterator.next().flatMap(Hex.value) else { return nil }
+            out.append(high << 4 | low)
+        }
+        return out
+    }
+}

@@ -32,14 +32,7 @@ struct RequestPath: Equatable {
     }
 
     static func percentDecode(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(Hex.value), let low = iterator.next().flatMap(Hex.value) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
+        Percent.decode(text.utf8).flatMap { String(validating: $0, as: UTF8.self) }
     }
 
     /// The value of `name` in the query (`+` is a space, percent-escapes decoded).
