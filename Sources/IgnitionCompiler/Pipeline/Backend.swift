@@ -16,6 +16,10 @@ public protocol Backend: Sendable {
 
     /// The target's files, relative to the output directory.
     func files(for site: Site, options: BuildOptions) -> [OutputFile]
+
+    /// The serials this target's files in a tree carry, by path (`files` holds the whole tree):
+    /// what the tree's state remembers. Only the BIND zones have any.
+    func serials(in files: [OutputFile]) -> [String: UInt32]
 }
 
 /// A backend whose files describe other targets' files (their hashes, their URLs): it runs after
@@ -33,6 +37,7 @@ extension DerivedBackend {
 extension Backend {
     public func validate(_ site: Site, into diagnostics: inout Diagnostics) {}
     public func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {}
+    public func serials(in files: [OutputFile]) -> [String: UInt32] { [:] }
 }
 
 /// A calendar day in UTC: what zone serials are made of.

@@ -26,13 +26,22 @@ public struct BuildOptions: Sendable {
     public var date: BuildDate
     /// The tree this build replaces, if any: zone serials continue from it.
     public var previousOutput: String?
+    /// What that tree remembers (the last serial of each zone it ever held).
+    public var treeState: TreeState
 
     public init(targets: [BuildTarget] = BuildTarget.allCases, pretty: Bool = false,
-                date: BuildDate = .today(), previousOutput: String? = nil) {
+                date: BuildDate = .today(), previousOutput: String? = nil, treeState: TreeState = TreeState()) {
         self.targets = targets
         self.pretty = pretty
         self.date = date
         self.previousOutput = previousOutput
+        self.treeState = treeState
+    }
+
+    /// The last serial the tree held for the zone file at `zoneFile` (`bind/db.example.org`),
+    /// even if the zone has since left the tree.
+    public func previousSerial(zoneFile: String) -> UInt32? {
+        treeState.zoneSerials[zoneFile]
     }
 
     /// The bytes of `relativePath` in the previous tree, if it was written by igncc.
@@ -117,6 +126,13 @@ public enum Compiler {
     /// Every output file of the selected targets, plus `SHA512SUMS` over them, in path order.
     public static func build(_ site: Site, options: BuildOptions = BuildOptions(),
                              backends: [any Backend] = coreBackends) -> [OutputFile] {
+        var files = targetFiles(site, options: options, backends: backends)
+        files.append(Checksums.file(for: files))
+        return files
+    }
+
+    /// Every output file of the selected targets, in path order.
+    static func targetFiles(_ site: Site, options: BuildOptions, backends: [any Backend]) -> [OutputFile] {
         // Each host's config is made once (the Ignition and Butane backends both write it).
         var site = site
         if options.targets.contains(.ignition) || options.targets.contains(.butane) {
@@ -134,7 +150,6 @@ public enum Compiler {
             files += backend.files(for: site, options: options, from: primary)
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
-        files.append(Checksums.file(for: files))
         return files
     }
 }

@@ -58,14 +58,27 @@ struct BindTarget: Backend {
         "\nzone \"\(zone.origin.text)\" {\n\ttype primary;\n\tfile \"\(zone.fileName)\";\n};\n"
     }
 
-    /// The zone with the previous build's serial when nothing else changed, else the next serial.
+    /// The zone with the serial of the zone file in the tree it replaces when it renders to the
+    /// same bytes; else the next serial after the last one this tree held for it (the file's, or
+    /// the tree state's when the zone left the tree or was kept by builds in between).
     private func render(_ zone: Zone, options: BuildOptions) -> String {
-        let previous = options.previousFile("bind/" + zone.fileName).map { String(decoding: $0, as: UTF8.self) }
-        let previousSerial = previous.flatMap(Zone.serial(in:))
-        if let previous, let previousSerial {
-            let same = zone.render(serial: previousSerial)
+        let path = "bind/" + zone.fileName
+        let previous = options.previousFile(path).map { String(decoding: $0, as: UTF8.self) }
+        let fileSerial = previous.flatMap(Zone.serial(in:))
+        if let previous, let fileSerial {
+            let same = zone.render(serial: fileSerial)
             if same == previous { return same }
         }
-        return zone.render(serial: ZoneSerial.next(after: previousSerial, on: options.date))
+        let last = ZoneSerial.latest(fileSerial, options.previousSerial(zoneFile: path))
+        return zone.render(serial: ZoneSerial.next(after: last, on: options.date))
+    }
+
+    /// The serial of every zone file in the tree (`bind/db.*`).
+    func serials(in files: [OutputFile]) -> [String: UInt32] {
+        var serials: [String: UInt32] = [:]
+        for file in files where file.relativePath.hasPrefix("bind/db.") {
+            if let serial = Zone.serial(in: String(decoding: file.contents, as: UTF8.self)) { serials[file.relativePath] = serial }
+        }
+        return serials
     }
 }

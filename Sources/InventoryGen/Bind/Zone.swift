@@ -75,6 +75,13 @@ enum ZoneSerial {
         return isGreater(today, than: bumped) ? today : bumped
     }
 
+    /// The later of two serials in serial order (the first when they are not ordered).
+    static func latest(_ a: UInt32?, _ b: UInt32?) -> UInt32? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return isGreater(b, than: a) ? b : a
+    }
+
     /// RFC 1982 §3.2: s1 > s2 for 32-bit serials. Serials exactly 2^31 apart are not ordered.
     static func isGreater(_ s1: UInt32, than s2: UInt32) -> Bool {
         let half: UInt32 = 1 << 31
