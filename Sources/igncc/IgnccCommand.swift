@@ -5,5 +5,5 @@ struct IgnccCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "igncc",
         abstract: "Compile a bare-metal Kubernetes site (site.yaml) into Ignition, network and inventory files.",
-        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, ButaneCommand.self, ValidateCommand.self])
+        subcommands: [BuildCommand.self, CleanCommand.self, CheckCommand.self, ServeCommand.self, ButaneCommand.self, ValidateCommand.self])
 }

@@ -58,7 +58,8 @@ import Testing
         // 4 install and 4 iPXE scripts.
         #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(dir.file("out"))\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", "SHA512SUMS", "bind", "butane", "ignition", "install", "kubespray", "libvirt", "network"])
+        #expect(top == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "butane", "ignition", "install", "kubespray",
+                        "libvirt", "network"])
     }
 
     @Test func buildOneTarget() throws {

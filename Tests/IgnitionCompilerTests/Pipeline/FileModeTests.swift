@@ -13,7 +13,7 @@ import Testing
     static func expectedMode(_ path: String) -> UInt16? {
         let parts = path.split(separator: "/").map(String.init)
         switch (parts.first ?? "", parts.count) {
-        case (OutputDirectory.markerName, 1), (Checksums.fileName, 1): return 0o644
+        case (OutputDirectory.markerName, 1), (Checksums.fileName, 1), (TreeState.fileName, 1): return 0o644
         case ("ignition", 2) where path.hasSuffix(".ign"): return 0o600
         case ("butane", 2) where path.hasSuffix(".bu"): return 0o600
         case ("network", 3): return 0o600
