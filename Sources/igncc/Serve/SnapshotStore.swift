@@ -23,11 +23,34 @@ final class SnapshotStore: Sendable {
         guard let identity = DirectoryIdentity.of(root), identity != snapshot.identity else { return }
         do {
             let next = try BuildSnapshot.load(root)
-            current.withLock { $0 = next }
+            let before = current.withLock { served -> ServeIndex? in
+                defer { served = next }
+                return served.index
+            }
             log.event("reloaded", ["files": String(next.files.count), "hosts": String(next.index?.hosts.count ?? 0)])
+            warnIfHostsDropped(before: before, after: next.index)
         } catch {
             log.event("reload-failed", ["error": "\(error)"])
         }
+    }
+}
+
+extension SnapshotStore {
+    /// Machines booting from a host that left the index get 404: say so when a reload drops hosts
+    /// (a build that pruned `install/` or `ignition/`, or a site that lost hosts).
+    func warnIfHostsDropped(before: ServeIndex?, after: ServeIndex?) {
+        guard let before, !before.hosts.isEmpty else { return }
+        guard let after else {
+            log.event("warning", ["what": "index-gone", "path": ServeIndex.path, "hosts": String(before.hosts.count),
+                                  "detail": "the new tree has no \(ServeIndex.path): /ignition?mac= and /ipxe?mac= answer 404"])
+            return
+        }
+        let remaining = Set(after.hosts.map(\.name))
+        let dropped = before.hosts.map(\.name).filter { !remaining.contains($0) }
+        guard !dropped.isEmpty else { return }
+        let shown = dropped.prefix(20).joined(separator: ",") + (dropped.count > 20 ? ",…" : "")
+        log.event("warning", ["what": "hosts-dropped", "count": String(dropped.count), "hosts": shown,
+                              "before": String(before.hosts.count), "after": String(after.hosts.count)])
     }
 }
 
