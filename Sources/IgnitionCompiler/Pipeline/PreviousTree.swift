@@ -41,7 +41,7 @@ public struct PreviousTree: Sendable {
         for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
             let hex = line.prefix(128)
             guard line.count > 130, line.dropFirst(128).hasPrefix("  "),
-                  hex.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) else {
+                  hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
                 throw ReadError(description: "\(root)/\(Checksums.fileName): malformed line '\(line.prefix(60))'")
             }
             entries.append(Entry(sha512: String(hex), path: String(line.dropFirst(130))))
@@ -88,17 +88,18 @@ public struct PreviousTree: Sendable {
             throw ReadError(description: "'\(path)' has mode \(String(mode, radix: 8)), which igncc never writes "
                             + "(group- or world-writable, or a special bit); \(advice)")
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(description: "cannot read '\(path)': \(String(cString: strerror(errno)))")
+        // One read of the size fstat gave (a file that grew since is caught by the hash below).
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let n = Glibc.read(fd, buffer.baseAddress! + count, size - count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failed = n < 0; break }
+                count += n
             }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
         }
+        if failed { throw ReadError(description: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
         guard Checksums.hex(of: bytes) == entry.sha512 else {
             throw ReadError(description: "'\(path)' was altered since igncc wrote it (it does not match its line in "
                             + "\(Checksums.fileName)); \(advice)")
