@@ -20,11 +20,7 @@ extension SiteDecoder {
                 api = Kubernetes.API(name: name, vip: vip)
             }
         }
-        var vars: [(key: Located<String>, value: ConfigValue)] = []
-        if let n = reader.value("vars"),
-           let varsReader = MappingReader(n, what: "'kubernetes.vars'", allowed: [], diagnostics: &diagnostics) {
-            vars = varsReader.entries.map { ($0.key, Scalars.configValue($0.value)) }
-        }
+        let vars = reader.value("vars").map { decodeVars($0, field: "kubernetes.vars") } ?? []
         return Kubernetes(
             version: string("version", &diagnostics),
             clusterName: string("cluster_name", &diagnostics),

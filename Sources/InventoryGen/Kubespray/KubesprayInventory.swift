@@ -143,7 +143,7 @@ extension KubesprayInventory {
             vars.append(YAMLEntry("supplementary_addresses_in_ssl_keys", .list(names)))
         }
         for (key, value) in k?.vars ?? [] {
-            vars.append(YAMLEntry(key.value, YAMLValue(value)))
+            vars.append(YAMLEntry(key.value, .source(value)))
         }
         return vars
     }

@@ -35,9 +35,9 @@ struct KubesprayRules {
             choice(manager.value, at: manager.location, what: "container manager", among: KubesprayDefaults.containerManagers)
         }
         if let entry = kubernetes?.vars.first(where: { $0.key.value == "kube_proxy_mode" }) {
-            if case .string(let mode) = entry.value {
+            if let mode = entry.value.resolved?.string {
                 choice(mode, at: entry.key.location, what: "'kube_proxy_mode'", among: KubesprayDefaults.proxyModes)
-            } else {
+            } else if entry.value.resolved != .encrypted {
                 diagnostics.error("'kube_proxy_mode' must be one of \(Self.list(KubesprayDefaults.proxyModes))",
                                   at: entry.key.location)
             }
