@@ -152,6 +152,39 @@ public struct Kubernetes: Sendable {
     public struct API: Sendable {
         public var name: Located<String>
         public var vip: Located<IPv4Address>?
+        /// Who answers on the VIP; nil means kube-vip when there is a VIP.
+        public var provider: Located<VIPProvider>?
+        /// How kube-vip announces the VIP; nil means ARP.
+        public var mode: Located<VIPMode>?
+        /// kube-vip's BGP settings, with `mode: bgp`.
+        public var bgp: BGP?
+
+        public enum VIPProvider: String, Sendable, CaseIterable {
+            /// Kubespray runs kube-vip on the control planes, which holds the VIP.
+            case kubeVIP = "kube-vip"
+            /// A load balancer outside the site answers on the VIP.
+            case external
+        }
+
+        public enum VIPMode: String, Sendable, CaseIterable { case arp, bgp }
+
+        public struct BGP: Sendable {
+            /// The control planes' own AS number.
+            public var localAS: Located<Int>
+            public var peers: [Peer]
+            public var location: SourceLocation
+
+            public struct Peer: Sendable {
+                public var address: Located<IPv4Address>
+                public var remoteAS: Located<Int>
+                public var password: Located<String>?
+                public var multihop: Located<Bool>?
+            }
+        }
+
+        /// kube-vip when the site has a VIP and names no other provider.
+        public var runsKubeVIP: Bool { vip != nil && (provider?.value ?? .kubeVIP) == .kubeVIP }
+        public var effectiveMode: VIPMode { mode?.value ?? .arp }
     }
 }
 

@@ -57,7 +57,7 @@ import InventoryGen
       pods_cidr: 10.244.0.0/16
       services_cidr: 10.96.0.0/12
       node_network: storage
-      api: {name: api, vip: 10.1.0.100}
+      api: {name: api, vip: 10.1.0.100, provider: external}   # a load balancer outside the node network
       vars:
         kube_proxy_mode: nftables
         enable_nodelocaldns: false

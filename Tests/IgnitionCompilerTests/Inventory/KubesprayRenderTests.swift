@@ -103,6 +103,11 @@ import Testing
               - api
               - api.demo.example
               - "192.168.1.5"
+            kube_vip_enabled: true
+            kube_vip_controlplane_enabled: true
+            kube_vip_address: "192.168.1.5"
+            kube_vip_arp_enabled: true
+            kube_proxy_strict_arp: true
             kube_proxy_mode: ipvs
             enable_nodelocaldns: no
             calico_mtu: 1440
