@@ -12,9 +12,10 @@ struct ServeCommand: AsyncParsableCommand {
             GET, HEAD, Range), /ignition?mac=… and /ipxe?mac=… (the host owning that MAC, from \
             install/hosts.json), /boot.ipxe, the script to point a DHCP server's iPXE at, and \
             /assets/ with --assets. Nothing else: the other targets' files (Kubespray variables \
-            carry secrets, Butane and network files the site's configuration) and SHA512SUMS are \
-            404 unless a target is named with --expose. A new 'igncc build' into the directory is \
-            picked up without a restart. One access-log line per request on standard output.
+            carry secrets, Butane and network files the site's configuration) are 404 unless \
+            their target is named with --expose; SHA512SUMS is never served. A new 'igncc build' \
+            into the directory is picked up without a restart. One access-log line per request \
+            on standard output.
             """)
 
     @Argument(help: "The output directory 'igncc build' wrote.")
