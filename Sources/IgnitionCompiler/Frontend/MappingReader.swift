@@ -5,6 +5,8 @@ struct MappingReader {
     /// What the mapping is, for messages: "host 'kube01'", "the site", …
     let what: String
     private(set) var entries: [(key: Located<String>, value: YAMLNode)] = []
+    /// The key nodes of `entries`, in the same order.
+    private(set) var keyNodes: [YAMLNode] = []
 
     /// Returns nil (after reporting) when `node` is not a mapping.
     init?(_ node: YAMLNode, what: String, allowed: [String], diagnostics: inout Diagnostics) {
@@ -37,11 +39,12 @@ struct MappingReader {
                 continue
             }
             entries.append((Located(name, at: key.location), value))
+            keyNodes.append(key)
         }
     }
 
     /// The mapping's pairs with YAML merge keys (`<<: *anchor`) applied: explicit keys win.
-    private static func flatten(_ node: YAMLNode) -> [(key: YAMLNode, value: YAMLNode)] {
+    static func flatten(_ node: YAMLNode) -> [(key: YAMLNode, value: YAMLNode)] {
         guard case .mapping(let pairs) = node.kind else { return [] }
         var own: [(key: YAMLNode, value: YAMLNode)] = []
         var merged: [(key: YAMLNode, value: YAMLNode)] = []
@@ -69,6 +72,11 @@ struct MappingReader {
     func value(_ key: String) -> YAMLNode? {
         guard let entry = entries.first(where: { $0.key.value == key }), !entry.value.isNull else { return nil }
         return entry.value
+    }
+
+    /// The node of `key` as written (its style and tag), if present.
+    func keyNode(_ key: String) -> YAMLNode? {
+        entries.firstIndex { $0.key.value == key }.map { keyNodes[$0] }
     }
 
     func has(_ key: String) -> Bool { value(key) != nil }

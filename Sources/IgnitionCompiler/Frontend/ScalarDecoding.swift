@@ -74,26 +74,4 @@ enum Scalars {
         default: return nil
         }
     }
-
-    /// A pass-through value typed by YAML 1.1 resolution of plain scalars.
-    static func configValue(_ node: YAMLNode) -> ConfigValue {
-        switch node.kind {
-        case .sequence(let items): return .list(items.map(configValue))
-        case .mapping(let pairs):
-            return .map(pairs.map { ConfigValue.KeyedValue(key: $0.key.scalar ?? "", value: configValue($0.value)) })
-        case .scalar(let text, _):
-            guard node.isPlainScalar else { return .string(text) }
-            if node.isNull { return .null }
-            if let b = parseBoolean(text), text.count > 1 { return .bool(b) }
-            if let i = parseInteger(text) { return .int(i) }
-            if isFloat(text) { return .float(text) }
-            return .string(text)
-        }
-    }
-
-    private static func isFloat(_ text: String) -> Bool {
-        let body = text.drop { $0 == "-" || $0 == "+" }
-        guard !body.isEmpty, body.contains(".") || body.contains("e") || body.contains("E") else { return false }
-        return Double(body) != nil && body.first != "e" && body.first != "E"
-    }
 }

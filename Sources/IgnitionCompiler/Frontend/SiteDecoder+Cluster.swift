@@ -7,24 +7,8 @@ extension SiteDecoder {
         func string(_ key: String, _ diagnostics: inout Diagnostics) -> Located<String>? {
             reader.value(key).flatMap { Scalars.string($0, field: key, diagnostics: &diagnostics) }
         }
-        var api: Kubernetes.API?
-        if let n = reader.value("api"),
-           let apiReader = MappingReader(n, what: "'kubernetes.api'", allowed: ["name", "vip"], diagnostics: &diagnostics) {
-            let name = apiReader.required("name", diagnostics: &diagnostics)
-                .flatMap { Scalars.string($0, field: "name", diagnostics: &diagnostics) }
-            let vip = apiReader.value("vip").flatMap { ipv4Address($0, field: "vip") }
-            if let name {
-                if let problem = DNSName.problem(in: name.value) {
-                    diagnostics.error("API name '\(name.value)' \(problem)", at: name.location)
-                }
-                api = Kubernetes.API(name: name, vip: vip)
-            }
-        }
-        var vars: [(key: Located<String>, value: ConfigValue)] = []
-        if let n = reader.value("vars"),
-           let varsReader = MappingReader(n, what: "'kubernetes.vars'", allowed: [], diagnostics: &diagnostics) {
-            vars = varsReader.entries.map { ($0.key, Scalars.configValue($0.value)) }
-        }
+        let api = reader.value("api").flatMap { decodeAPI($0) }
+        let vars = reader.value("vars").map { decodeVars($0, field: "kubernetes.vars") } ?? []
         return Kubernetes(
             version: string("version", &diagnostics),
             clusterName: string("cluster_name", &diagnostics),
@@ -35,6 +19,80 @@ extension SiteDecoder {
             nodeNetwork: string("node_network", &diagnostics),
             api: api,
             vars: vars)
+    }
+
+    private mutating func decodeAPI(_ node: YAMLNode) -> Kubernetes.API? {
+        guard let reader = MappingReader(node, what: "'kubernetes.api'", allowed: ["name", "vip", "provider", "mode", "bgp"],
+                                         diagnostics: &diagnostics) else { return nil }
+        let name = reader.required("name", diagnostics: &diagnostics)
+            .flatMap { Scalars.string($0, field: "name", diagnostics: &diagnostics) }
+        let vip = reader.value("vip").flatMap { ipv4Address($0, field: "vip") }
+        let provider = reader.value("provider").flatMap { enumeration($0, field: "provider", as: Kubernetes.API.VIPProvider.self) }
+        let mode = reader.value("mode").flatMap { enumeration($0, field: "mode", as: Kubernetes.API.VIPMode.self) }
+        let bgp = reader.value("bgp").flatMap { decodeBGP($0) }
+        if let name, let problem = DNSName.problem(in: name.value) {
+            diagnostics.error("API name '\(name.value)' \(problem)", at: name.location)
+        }
+        // What only means something with a VIP, or with kube-vip, or in BGP mode.
+        if reader.value("vip") == nil {
+            for key in ["provider", "mode", "bgp"] {
+                if let n = reader.value(key) {
+                    diagnostics.error("'\(key)' says how the API VIP is provided, but 'kubernetes.api' has no 'vip'", at: n.location)
+                }
+            }
+        } else if provider?.value == .external {
+            for key in ["mode", "bgp"] {
+                if let n = reader.value(key) {
+                    diagnostics.error("'\(key)' is kube-vip's, but the VIP's provider is 'external'", at: n.location,
+                                      notes: [Diagnostic.Note("the provider", at: provider!.location)])
+                }
+            }
+        } else if mode?.value == .bgp, bgp == nil, reader.value("bgp") == nil {
+            diagnostics.error("mode 'bgp' needs 'bgp' (the local AS and the peers)", at: mode!.location)
+        } else if mode?.value != .bgp, let n = reader.value("bgp") {
+            diagnostics.error("'bgp' applies with 'mode: bgp'; kube-vip announces the VIP by ARP otherwise", at: n.location)
+        }
+        guard let name else { return nil }
+        return Kubernetes.API(name: name, vip: vip, provider: provider, mode: mode, bgp: bgp)
+    }
+
+    private mutating func decodeBGP(_ node: YAMLNode) -> Kubernetes.API.BGP? {
+        guard let reader = MappingReader(node, what: "'kubernetes.api.bgp'", allowed: ["as", "peers"], diagnostics: &diagnostics) else {
+            return nil
+        }
+        let localAS = reader.required("as", diagnostics: &diagnostics).flatMap { asNumber($0, field: "as") }
+        var peers: [Kubernetes.API.BGP.Peer] = []
+        if let n = reader.required("peers", diagnostics: &diagnostics), let items = Scalars.list(n, field: "peers", diagnostics: &diagnostics) {
+            if items.isEmpty { diagnostics.error("'peers' needs at least one BGP peer", at: n.location) }
+            for item in items {
+                guard let peer = MappingReader(item, what: "a BGP peer", allowed: ["address", "as", "password", "multihop"],
+                                               diagnostics: &diagnostics) else { continue }
+                let address = peer.required("address", diagnostics: &diagnostics).flatMap { ipv4Address($0, field: "address") }
+                let remoteAS = peer.required("as", diagnostics: &diagnostics).flatMap { asNumber($0, field: "as") }
+                let password = peer.value("password").flatMap { Scalars.string($0, field: "password", diagnostics: &diagnostics) }
+                if let password, password.value.contains(":") || password.value.contains(",") {
+                    // kube-vip reads its peers as address:as:password:multihop, comma-separated.
+                    diagnostics.error("a BGP password may not contain ':' or ',' (kube-vip's peer list separators)",
+                                      at: password.location)
+                }
+                let multihop = peer.value("multihop").flatMap { Scalars.boolean($0, field: "multihop", diagnostics: &diagnostics) }
+                if let address, let remoteAS {
+                    peers.append(.init(address: address, remoteAS: remoteAS, password: password, multihop: multihop))
+                }
+            }
+        }
+        guard let localAS else { return nil }
+        return Kubernetes.API.BGP(localAS: localAS, peers: peers, location: node.location)
+    }
+
+    /// A BGP AS number: 1 to 4294967295 (four-byte ASNs).
+    private mutating func asNumber(_ node: YAMLNode, field: String) -> Located<Int>? {
+        guard let number = Scalars.integer(node, field: field, diagnostics: &diagnostics) else { return nil }
+        guard (1...4_294_967_295).contains(number.value) else {
+            diagnostics.error("'\(field)' must be an AS number from 1 to 4294967295, found \(number.value)", at: number.location)
+            return nil
+        }
+        return number
     }
 
     mutating func decodeDNS(_ node: YAMLNode) -> DNSConfig? {

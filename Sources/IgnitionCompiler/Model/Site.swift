@@ -152,6 +152,39 @@ public struct Kubernetes: Sendable {
     public struct API: Sendable {
         public var name: Located<String>
         public var vip: Located<IPv4Address>?
+        /// Who answers on the VIP; nil means kube-vip when there is a VIP.
+        public var provider: Located<VIPProvider>?
+        /// How kube-vip announces the VIP; nil means ARP.
+        public var mode: Located<VIPMode>?
+        /// kube-vip's BGP settings, with `mode: bgp`.
+        public var bgp: BGP?
+
+        public enum VIPProvider: String, Sendable, CaseIterable {
+            /// Kubespray runs kube-vip on the control planes, which holds the VIP.
+            case kubeVIP = "kube-vip"
+            /// A load balancer outside the site answers on the VIP.
+            case external
+        }
+
+        public enum VIPMode: String, Sendable, CaseIterable { case arp, bgp }
+
+        public struct BGP: Sendable {
+            /// The control planes' own AS number.
+            public var localAS: Located<Int>
+            public var peers: [Peer]
+            public var location: SourceLocation
+
+            public struct Peer: Sendable {
+                public var address: Located<IPv4Address>
+                public var remoteAS: Located<Int>
+                public var password: Located<String>?
+                public var multihop: Located<Bool>?
+            }
+        }
+
+        /// kube-vip when the site has a VIP and names no other provider.
+        public var runsKubeVIP: Bool { vip != nil && (provider?.value ?? .kubeVIP) == .kubeVIP }
+        public var effectiveMode: VIPMode { mode?.value ?? .arp }
     }
 }
 
@@ -202,19 +235,84 @@ public struct Serve: Sendable {
     }
 }
 
-/// A YAML value passed through untouched (typed by YAML 1.1 resolution), in source order.
+/// A value of `kubernetes.vars`, kept as it was written so that Ansible reads in igncc's output
+/// what it would read in the user's own text: each scalar's text, quoting style and tag (`!vault`
+/// blocks byte for byte, `!unsafe` kept), each key as its own scalar, in source order. Aliases
+/// and merge keys are expanded (the meaning Ansible gives them).
 public indirect enum ConfigValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case float(String)
-    case string(String)
-    case list([ConfigValue])
-    case map([KeyedValue])
+    case scalar(ConfigScalar)
+    case list([ConfigValue], tag: String?)
+    case map([KeyedValue], tag: String?)
 
     public struct KeyedValue: Sendable, Equatable {
-        public var key: String
+        public var key: ConfigScalar
         public var value: ConfigValue
+
+        public init(key: ConfigScalar, value: ConfigValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// What Ansible reads when the value is a scalar; nil for a collection.
+    public var resolved: AnsibleScalar? {
+        if case .scalar(let scalar) = self { return scalar.resolved }
+        return nil
+    }
+}
+
+/// One scalar of `kubernetes.vars` as written.
+public struct ConfigScalar: Sendable, Equatable {
+    public enum Style: Sendable, Equatable { case plain, singleQuoted, doubleQuoted, literal, folded }
+
+    public var text: String
+    public var style: Style
+    /// The tag as the YAML parser resolved it (`!vault`, `!unsafe`, `tag:yaml.org,2002:str`), or nil.
+    public var tag: String?
+
+    public init(_ text: String, style: Style = .plain, tag: String? = nil) {
+        self.text = text
+        self.style = style
+        self.tag = tag
+    }
+
+    /// What Ansible's YAML reader (PyYAML: YAML 1.1 resolution, Ansible's own tags) makes of it.
+    public var resolved: AnsibleScalar {
+        switch tag {
+        case nil: return style == .plain ? YAML11.resolve(text) : .string(text)
+        case "!vault", "!vault-encrypted": return .encrypted
+        case "!unsafe": return .unsafe(text)
+        case YAML11.tag("str"): return .string(text)
+        case YAML11.tag("null"): return .null
+        case YAML11.tag("bool"): return YAML11.bool(text).map(AnsibleScalar.bool) ?? .string(text)
+        case YAML11.tag("int"): return YAML11.int(text).map(AnsibleScalar.int) ?? .string(text)
+        case YAML11.tag("float"): return .float(text)
+        default: return .string(text)
+        }
+    }
+}
+
+/// A scalar as Ansible holds it once read.
+public enum AnsibleScalar: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// nil when the integer does not fit 64 bits (Python's ints do).
+    case int(Int?)
+    case float(String)
+    /// A YAML 1.1 date or time (Python's `date`/`datetime`).
+    case timestamp(String)
+    case string(String)
+    /// `!unsafe`: a string Ansible never templates.
+    case unsafe(String)
+    /// `!vault`: decrypted by Ansible, opaque to igncc.
+    case encrypted
+
+    /// The string when the value is a plain (or unsafe) string.
+    public var string: String? {
+        switch self {
+        case .string(let s), .unsafe(let s): return s
+        default: return nil
+        }
     }
 }
 

@@ -5,24 +5,11 @@ enum YAMLValue: Equatable {
     case null
     case bool(Bool)
     case int(Int)
-    /// A float as written in site.yaml (already known to be a float).
-    case float(String)
     case string(String)
     case list([YAMLValue])
     case map([YAMLEntry])
-
-    /// A value of site.yaml passed through as it was typed.
-    init(_ value: ConfigValue) {
-        switch value {
-        case .null: self = .null
-        case .bool(let b): self = .bool(b)
-        case .int(let i): self = .int(i)
-        case .float(let text): self = .float(text)
-        case .string(let s): self = .string(s)
-        case .list(let items): self = .list(items.map(YAMLValue.init))
-        case .map(let pairs): self = .map(pairs.map { YAMLEntry($0.key, YAMLValue($0.value)) })
-        }
-    }
+    /// A value of site.yaml written as the user wrote it (see `YAMLWriter+Source.swift`).
+    case source(ConfigValue)
 }
 
 struct YAMLEntry: Equatable {
@@ -50,7 +37,7 @@ enum YAMLWriter {
         return out
     }
 
-    private static func write(_ entries: [YAMLEntry], indent: Int, into out: inout String) {
+    static func write(_ entries: [YAMLEntry], indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
         for entry in entries {
             out += pad + key(entry.key) + ":"
@@ -59,8 +46,10 @@ enum YAMLWriter {
     }
 
     /// The rest of a line after `key:` or `-`, and the nested lines below it.
-    private static func writeValue(_ value: YAMLValue, indent: Int, into out: inout String) {
+    static func writeValue(_ value: YAMLValue, indent: Int, into out: inout String) {
         switch value {
+        case .source(let source):
+            writeSource(source, indent: indent, into: &out)
         case .list(let items) where !items.isEmpty:
             out += "\n"
             write(items, indent: indent + 2, into: &out)
@@ -72,10 +61,12 @@ enum YAMLWriter {
         }
     }
 
-    private static func write(_ items: [YAMLValue], indent: Int, into out: inout String) {
+    static func write(_ items: [YAMLValue], indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
         for item in items {
             switch item {
+            case .source(let source):
+                writeSourceItem(source, indent: indent, into: &out)
             case .map(let entries) where !entries.isEmpty:
                 // The first key shares the dash's line; the others line up under it.
                 var nested = ""
@@ -96,10 +87,10 @@ enum YAMLWriter {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
-        case .float(let text): return float(text)
         case .string(let s): return string(s)
         case .list: return "[]"
         case .map: return "{}"
+        case .source: preconditionFailure("a source value is written by writeSource")
         }
     }
 
@@ -149,46 +140,5 @@ enum YAMLWriter {
     private static func hex(_ value: UInt32, width: Int) -> String {
         let digits = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    /// A float in a spelling PyYAML reads as a float: it wants a dot (`1e3` is a string to it).
-    static func float(_ text: String) -> String {
-        if isPyYAMLFloat(text) { return text }
-        guard let value = Double(text.replacingOccurrences(of: "_", with: "")) else { return quoted(text) }
-        var out = "\(value)"
-        if !out.contains("."), let e = out.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            out.insert(contentsOf: ".0", at: e)
-        }
-        if out == "inf" || out == "+inf" { return ".inf" }
-        if out == "-inf" { return "-.inf" }
-        if out == "nan" { return ".nan" }
-        return isPyYAMLFloat(out) ? out : quoted(text)
-    }
-
-    /// PyYAML's float resolver, without the sexagesimal form.
-    private static func isPyYAMLFloat(_ text: String) -> Bool {
-        if [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"].contains(text) {
-            return true
-        }
-        var rest = Substring(text)
-        if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
-        let mantissaEnd = rest.firstIndex { $0 == "e" || $0 == "E" } ?? rest.endIndex
-        let mantissa = rest[..<mantissaEnd]
-        guard let dot = mantissa.firstIndex(of: ".") else { return false }
-        let whole = mantissa[..<dot], fraction = mantissa[mantissa.index(after: dot)...]
-        let digitsOrUnderscore = { (s: Substring) in s.allSatisfy { $0 == "_" || ($0.isASCII && $0.isNumber) } }
-        guard digitsOrUnderscore(whole), digitsOrUnderscore(fraction) else { return false }
-        if whole.isEmpty {
-            // `.5`: a digit must follow the dot, and no sign before it.
-            guard let f = fraction.first, f.isNumber, rest.count == text.count else { return false }
-        } else if !(whole.first!.isNumber) {
-            return false
-        }
-        if mantissaEnd == rest.endIndex { return true }
-        // PyYAML wants a sign in the exponent.
-        let exponent = rest[rest.index(after: mantissaEnd)...]
-        guard let sign = exponent.first, sign == "-" || sign == "+" else { return false }
-        let digits = exponent.dropFirst()
-        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

@@ -47,7 +47,7 @@ enum KubesprayDefaults {
     /// An integer variable of `kubernetes.vars`, with where its key is.
     static func intVariable(_ name: String, in site: Site) -> (value: Int, location: SourceLocation)? {
         guard let entry = site.kubernetes?.vars.first(where: { $0.key.value == name }),
-              case .int(let value) = entry.value else { return nil }
+              case .int(let value?) = entry.value.resolved else { return nil }
         return (value, entry.key.location)
     }
 }

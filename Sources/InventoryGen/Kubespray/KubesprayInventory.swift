@@ -33,6 +33,7 @@ extension KubesprayInventory {
     init(site: Site) {
         siteName = site.name.value
         let user = Self.commonUser(of: site)
+        let kubeVIP = KubeVIP(site: site)
         var etcdIndex = 0
         hosts = site.hosts.map { host in
             var etcdName: String?
@@ -44,7 +45,7 @@ extension KubesprayInventory {
                              ansibleHost: SiteFacts.primaryAddress(of: host, in: site),
                              ip: SiteFacts.nodeAddress(of: host, in: site),
                              etcdMemberName: etcdName,
-                             variables: Self.hostVariables(host, commonUser: user))
+                             variables: Self.hostVariables(host, commonUser: user) + (kubeVIP?.hostVariables(host) ?? []))
         }
         func members(_ role: Role) -> [String] { site.hosts.filter { $0.has(role) }.map(\.name.value) }
         groups = [
@@ -111,7 +112,9 @@ extension KubesprayInventory {
         if !servers.isEmpty { vars.append(YAMLEntry("upstream_dns_servers", .list(servers.map(YAMLValue.string)))) }
         if let domainName = apiDomainName(site) {
             // Without a VIP Kubespray keeps its nginx proxy on each node for the nodes' own use;
-            // the name is then a round-robin DNS name over the control planes, for clients.
+            // the name is then a round-robin DNS name over the control planes, for clients. With
+            // one, every node reaches the API at the VIP: kube-vip's (see KubeVIP) or an external
+            // load balancer's (`provider: external`).
             vars.append(YAMLEntry("apiserver_loadbalancer_domain_name", .string(domainName)))
             if let vip = site.kubernetes?.api?.vip {
                 vars.append(YAMLEntry("loadbalancer_apiserver", .map([
@@ -142,8 +145,9 @@ extension KubesprayInventory {
             if let vip = api.vip { names.append(.string(vip.value.description)) }
             vars.append(YAMLEntry("supplementary_addresses_in_ssl_keys", .list(names)))
         }
+        vars += KubeVIP(site: site)?.clusterVariables ?? []
         for (key, value) in k?.vars ?? [] {
-            vars.append(YAMLEntry(key.value, YAMLValue(value)))
+            vars.append(YAMLEntry(key.value, .source(value)))
         }
         return vars
     }

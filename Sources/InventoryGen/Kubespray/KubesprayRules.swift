@@ -16,6 +16,7 @@ struct KubesprayRules {
         checkVariables()
         checkSubnets()
         checkPodAddressSpace()
+        KubeVIP(site: site)?.check(into: &diagnostics)
     }
 
     private var kubernetes: Kubernetes? { site.kubernetes }
@@ -35,9 +36,9 @@ struct KubesprayRules {
             choice(manager.value, at: manager.location, what: "container manager", among: KubesprayDefaults.containerManagers)
         }
         if let entry = kubernetes?.vars.first(where: { $0.key.value == "kube_proxy_mode" }) {
-            if case .string(let mode) = entry.value {
+            if let mode = entry.value.resolved?.string {
                 choice(mode, at: entry.key.location, what: "'kube_proxy_mode'", among: KubesprayDefaults.proxyModes)
-            } else {
+            } else if entry.value.resolved != .encrypted {
                 diagnostics.error("'kube_proxy_mode' must be one of \(Self.list(KubesprayDefaults.proxyModes))",
                                   at: entry.key.location)
             }
@@ -70,8 +71,9 @@ struct KubesprayRules {
 
     /// `kubernetes.vars` may not set what igncc writes from site.yaml: the two would disagree.
     private mutating func checkVariables() {
+        let kubeVIP = KubeVIP(site: site)?.writtenVariables.map { ($0, "kubernetes.api.vip") } ?? []
         for (key, _) in kubernetes?.vars ?? [] {
-            guard let written = KubesprayDefaults.writtenVariables.first(where: { $0.variable == key.value }) else { continue }
+            guard let written = (KubesprayDefaults.writtenVariables + kubeVIP).first(where: { $0.variable == key.value }) else { continue }
             diagnostics.error("'\(key.value)' is written by igncc from \(Self.field(written.field)); set that instead of 'kubernetes.vars'",
                               at: key.location)
         }

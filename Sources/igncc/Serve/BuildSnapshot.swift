@@ -19,7 +19,7 @@ struct BuildSnapshot: Sendable {
         var host: String?
     }
 
-    /// By relative path: exactly the files SHA512SUMS lists.
+    /// By relative path: the files SHA512SUMS lists that the exposure serves, and no other.
     var files: [String: File]
     var index: ServeIndex?
     /// Which directory this is (device and inode of the tree when it was read).
@@ -31,8 +31,9 @@ struct BuildSnapshot: Sendable {
 
     /// Reads the tree at `root`. Every path is opened relative to one descriptor of the tree, without
     /// following symbolic links, so a tree swapped in while reading cannot give a mix: a file that
-    /// changed or vanished makes the load fail (the caller tries again).
-    static func load(_ root: String) throws -> BuildSnapshot {
+    /// changed or vanished makes the load fail (the caller tries again). Every line of SHA512SUMS
+    /// is checked for a safe path; only the files `exposure` serves are read, verified and kept.
+    static func load(_ root: String, exposure: ServeExposure) throws -> BuildSnapshot {
         let dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dirfd >= 0 else { throw LoadError(description: "cannot open '\(root)': \(String(cString: strerror(errno)))") }
         defer { close(dirfd) }
@@ -50,6 +51,7 @@ struct BuildSnapshot: Sendable {
             let hex = String(line.prefix(128))
             let path = String(line.dropFirst(130))
             guard RequestPath.isServable(path) else { throw LoadError(description: "\(Checksums.fileName) lists an unsafe path '\(path)'") }
+            guard exposure.serves(path) else { continue }
             let bytes = try readFile(dirfd, path)
             guard Checksums.hex(of: bytes) == hex else {
                 throw LoadError(description: "'\(path)' does not match its sha512 in \(Checksums.fileName) (a build in progress?)")

@@ -8,11 +8,14 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve an output directory to coreos-installer, iPXE and flatcar-install over HTTP.",
         discussion: """
-            Serves exactly the files SHA512SUMS lists (ETag = their sha512; GET, HEAD, Range), \
-            /ignition?mac=… and /ipxe?mac=… (the host owning that MAC, from install/hosts.json), \
-            and /boot.ipxe, the script to point a DHCP server's iPXE at. A new 'igncc build' into \
-            the directory is picked up without a restart. One access-log line per request on \
-            standard output.
+            Serves the files SHA512SUMS lists under ignition/ and install/ (ETag = their sha512; \
+            GET, HEAD, Range), /ignition?mac=… and /ipxe?mac=… (the host owning that MAC, from \
+            install/hosts.json), /boot.ipxe, the script to point a DHCP server's iPXE at, and \
+            /assets/ with --assets. Nothing else: the other targets' files (Kubespray variables \
+            carry secrets, Butane and network files the site's configuration) are 404 unless \
+            their target is named with --expose; SHA512SUMS is never served. A new 'igncc build' \
+            into the directory is picked up without a restart. One access-log line per request \
+            on standard output.
             """)
 
     @Argument(help: "The output directory 'igncc build' wrote.")
@@ -27,11 +30,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds between checks for a new build.")
     var poll: Double = 1
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also serve this target's files (repeatable, or comma-separated): \(ServeExposure.optional.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "TARGET"))
+    var expose: [String] = []
+
     func validate() throws {
         guard Self.address(listen) != nil else {
             throw ValidationError("--listen takes ADDRESS:PORT, such as 0.0.0.0:8080 or 127.0.0.1:9000")
         }
         guard poll > 0 else { throw ValidationError("--poll must be positive") }
+        do {
+            _ = try ServeExposure(parsing: expose)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -44,9 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let log = AccessLog()
+        let exposure = try ServeExposure(parsing: expose)
         let first: BuildSnapshot
         do {
-            first = try BuildSnapshot.load(output)
+            first = try BuildSnapshot.load(output, exposure: exposure)
         } catch {
             printError("igncc: error: \(error)\n")
             throw ExitCode.failure
@@ -58,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        let store = SnapshotStore(root: output, first: first, log: log)
+        let store = SnapshotStore(root: output, exposure: exposure, first: first, log: log)
         let responder = ServeResponder(store: store, assets: assets.map(AssetFolder.init))
         let (host, port) = Self.address(listen)!
         var logger = Logger(label: "igncc-serve")
@@ -71,7 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
                 let bound = channel.localAddress.flatMap { address in address.ipAddress.map { "\($0):\(address.port ?? port)" } }
                 log.event("listening", ["address": bound ?? listen,
                                         "dir": output, "files": String(first.files.count),
-                                        "hosts": String(first.index?.hosts.count ?? 0)])
+                                        "hosts": String(first.index?.hosts.count ?? 0),
+                                        "exposed": exposure.summary(assets: assets != nil)])
             },
             logger: logger)
         try await app.runService()

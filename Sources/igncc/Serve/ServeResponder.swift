@@ -13,8 +13,9 @@ struct ServeContext: RequestContext, RemoteAddressRequestContext {
     }
 }
 
-/// Answers every request from the current snapshot: files listed in SHA512SUMS, the host lookups
-/// by MAC, `/boot.ipxe`, and `/assets/…` when an assets folder is given. Everything else is 404.
+/// Answers every request from the current snapshot: its files (those SHA512SUMS lists under the
+/// exposed subtrees, see `ServeExposure`), the host lookups by MAC, `/boot.ipxe`, and `/assets/…`
+/// when an assets folder is given. Everything else is the same 404.
 struct ServeResponder: Sendable {
     let store: SnapshotStore
     let assets: AssetFolder?

@@ -6,11 +6,14 @@ import Synchronization
 /// swaps a new tree in (a new directory at the same path).
 final class SnapshotStore: Sendable {
     let root: String
+    /// What every snapshot, the first and each reload, is filtered to.
+    let exposure: ServeExposure
     private let current: Mutex<BuildSnapshot>
     let log: AccessLog
 
-    init(root: String, first: BuildSnapshot, log: AccessLog) {
+    init(root: String, exposure: ServeExposure, first: BuildSnapshot, log: AccessLog) {
         self.root = root
+        self.exposure = exposure
         current = Mutex(first)
         self.log = log
     }
@@ -22,7 +25,7 @@ final class SnapshotStore: Sendable {
     func refresh() {
         guard let identity = DirectoryIdentity.of(root), identity != snapshot.identity else { return }
         do {
-            let next = try BuildSnapshot.load(root)
+            let next = try BuildSnapshot.load(root, exposure: exposure)
             let before = current.withLock { served -> ServeIndex? in
                 defer { served = next }
                 return served.index

@@ -66,10 +66,18 @@ import Testing
         #expect(f["/etc/systemd/network/10-lan0.link"]?.0 == "[Match]\nMACAddress=52:54:00:00:01:21\n\n[Link]\nName=lan0\n")
     }
 
-    @Test func otherUsersGetTheSudoGroup() throws {
-        let fcos = try config(minimalSite.replacingOccurrences(of: "  os: fcos\n", with: "  os: fcos\n  user: ops\n"))
-        guard case .array(let users)? = fcos["passwd"]?["users"] else { Issue.record("no users"); return }
-        #expect(users[0]["groups"] == .array([.string("wheel")]))
+    @Test func otherUsersGetTheGroupsOfCore() throws {
+        func groups(os: String, user: String) throws -> JSONValue? {
+            let c = try config(minimalSite.replacingOccurrences(of: "  os: fcos\n", with: "  os: \(os)\n  user: \(user)\n"))
+            guard case .array(let users)? = c["passwd"]?["users"] else { Issue.record("no users"); return nil }
+            return users[0]["groups"]
+        }
+        #expect(try groups(os: "fcos", user: "ops") == .array(["adm", "sudo", "systemd-journal", "wheel"].map(JSONValue.string)))
+        #expect(try groups(os: "flatcar", user: "ops") == .array(["docker", "sudo", "systemd-journal", "wheel"].map(JSONValue.string)))
+        // Neither the distribution's own user nor root is put in groups.
+        #expect(try groups(os: "fcos", user: "core") == nil)
+        #expect(try groups(os: "flatcar", user: "root") == nil)
+        #expect(try groups(os: "fcos", user: "root") == nil)
     }
 
     @Test func compactOutputIsOneLine() throws {

@@ -29,7 +29,7 @@ import Testing
         #expect(lan.libvirt?.mode.value == .nat)
         #expect(lan.libvirt?.dhcpRange?.end.value.description == "192.168.1.250")
         #expect(site.kubernetes?.vars.map(\.key.value) == ["kube_proxy_mode"])
-        #expect(site.kubernetes?.vars.first?.value == .string("ipvs"))
+        #expect(site.kubernetes?.vars.first?.value.resolved == .string("ipvs"))
         #expect(site.dns?.records.map(\.type.value) == [.A, .A, .CNAME])
         #expect(site.dns?.reverse == true)
         #expect(site.serve?.baseURL?.value == "http://elrond.lacave.info:8080")
@@ -105,8 +105,8 @@ import Testing
             f: ~
 
         """)
-        #expect(site.kubernetes?.vars.map(\.value) == [
-            .int(1), .string("1"), .bool(true), .list([.string("x"), .int(2)]), .float("1.5"), .null,
-        ])
+        #expect(site.kubernetes?.vars.map(\.value.resolved) == [.int(1), .string("1"), .bool(true), nil, .float("1.5"), .null])
+        #expect(site.kubernetes?.vars[3].value == .list([.scalar(ConfigScalar("x")), .scalar(ConfigScalar("2"))], tag: nil))
+        #expect(site.kubernetes?.vars[1].value == .scalar(ConfigScalar("1", style: .doubleQuoted)))
     }
 }

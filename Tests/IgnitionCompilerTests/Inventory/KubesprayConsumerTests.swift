@@ -57,7 +57,7 @@ import InventoryGen
       pods_cidr: 10.244.0.0/16
       services_cidr: 10.96.0.0/12
       node_network: storage
-      api: {name: api, vip: 10.1.0.100}
+      api: {name: api, vip: 10.1.0.100, provider: external}   # a load balancer outside the node network
       vars:
         kube_proxy_mode: nftables
         enable_nodelocaldns: false
@@ -113,12 +113,15 @@ import InventoryGen
                 """#,
             all: #"""
                 {"ansible_user": "core", "upstream_dns_servers": ["10.118.10.1"],
-                 "apiserver_loadbalancer_domain_name": "api.lab.internal"}
+                 "apiserver_loadbalancer_domain_name": "api.lab.internal",
+                 "loadbalancer_apiserver": {"address": "10.118.11.100", "port": 6443}}
                 """#,
             cluster: #"""
                 {"kube_version": "1.35.4", "kube_network_plugin": "calico", "kube_pods_subnet": "10.233.64.0/18",
                  "kube_service_addresses": "10.233.0.0/18", "cluster_name": "cluster.local",
-                 "supplementary_addresses_in_ssl_keys": ["api", "api.lab.internal"]}
+                 "supplementary_addresses_in_ssl_keys": ["api", "api.lab.internal", "10.118.11.100"],
+                 "kube_vip_enabled": true, "kube_vip_controlplane_enabled": true, "kube_vip_address": "10.118.11.100",
+                 "kube_vip_arp_enabled": true, "kube_vip_interface": "wan1", "kube_proxy_strict_arp": true}
                 """#,
             hosts: [
                 ("k8s-1", #"{"ansible_host": "10.118.10.20", "ip": "10.118.11.10", "etcd_member_name": "etcd1", \#(fcos)}"#, true),

@@ -94,7 +94,8 @@ import Testing
         let changed = try Self.variant(dir, "site.yaml", [("labels: {disktype: ssd}", "labels: {disktype: nvme}")])
         try Self.igncc(["build", changed, "--target", "kubespray", "-o", out])
         waitForReload(after: 0)
-        #expect(server.log.contains("event=reloaded files=40 hosts=4"), "\(server.log)")
+        let reloaded = server.log.split(separator: "\n").filter { $0.contains("event=reloaded") }
+        #expect(reloaded.count == 1 && reloaded[0].hasSuffix(" hosts=4"), "\(server.log)")
         let reply = try server.client.get("/ignition?mac=52:54:00:00:01:21")
         #expect(reply.status == 200 && reply.body == [UInt8](config))
         #expect(try server.client.get("/ipxe?mac=52:54:00:00:01:24").status == 200)

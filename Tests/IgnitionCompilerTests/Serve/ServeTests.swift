@@ -24,7 +24,9 @@ import Testing
         defer { dir.remove() }
         let out = dir.file("out")
         try Self.build(Self.lacave, into: out)
-        let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"))
+        // Every target exposed, so that every listed file is served (ServeExposureTests: the default).
+        let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"),
+                                       extra: ["--expose", "network,butane,kubespray,bind-zone,libvirt"])
         for (hex, path) in try Self.sums(out) {
             let reply = try server.client.get("/" + path)
             #expect(reply.status == 200, "\(path)")

@@ -22,9 +22,7 @@ enum IgnitionBackend {
 
         var user = ConfigNode.object(at: host.user.location)
         user["name"] = .string(host.user.value, at: host.user.location)
-        if host.user.value != "core" {
-            // The distributions' `core` already has sudo; a new user gets the group that grants it.
-            let groups = host.os.value == .fcos ? ["wheel"] : ["sudo", "docker"]
+        if let groups = adminGroups(of: host) {
             user["groups"] = .list(groups.map { .string($0, at: host.user.location) })
         }
         let keys = host.sshAuthorizedKeys.map { ConfigNode.string($0.value.trimmingWhitespace(), at: $0.location) }
@@ -48,6 +46,19 @@ enum IgnitionBackend {
         }
         root["storage"] = storage
         return root
+    }
+
+    /// The groups a login user other than the distribution's own joins: those `core` is in, so
+    /// that Kubespray's `become` works without a password. On both systems it is the `sudo` group
+    /// that grants passwordless sudo (Fedora CoreOS: /etc/sudoers.d/coreos-sudo-group; Flatcar:
+    /// its baselayout sudoers); `%wheel` asks for a password, and the user has none. `core` is in
+    /// them already, and `root` needs none (it is in no group by Ignition's hand).
+    static func adminGroups(of host: Host) -> [String]? {
+        guard host.user.value != "core" && host.user.value != "root" else { return nil }
+        switch host.os.value {
+        case .fcos: return ["adm", "sudo", "systemd-journal", "wheel"]
+        case .flatcar: return ["docker", "sudo", "systemd-journal", "wheel"]
+        }
     }
 
     /// A file node that replaces whatever is at `path`, with the contents as a data URL.
