@@ -51,18 +51,8 @@ struct ServeExposure: Sendable, Equatable {
         return names.joined(separator: ",")
     }
 
-    /// The output subtree each target writes (see the backends).
-    static func directory(of target: BuildTarget) -> String {
-        switch target {
-        case .ignition: "ignition"
-        case .network: "network"
-        case .butane: "butane"
-        case .kubespray: "kubespray"
-        case .bindZone: "bind"
-        case .libvirt: "libvirt"
-        case .install: "install"
-        }
-    }
+    /// The output subtree each target writes (`BuildTarget.directory`, shared with partial builds).
+    static func directory(of target: BuildTarget) -> String { target.directory }
 }
 
 /// An `--expose` value that names no exposable target.
