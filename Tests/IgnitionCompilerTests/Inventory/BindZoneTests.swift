@@ -147,6 +147,33 @@ import Testing
         #expect(Zone.serial(in: classless) == 2026112300)
     }
 
+    /// The tree's state carries a zone's last serial when the zone is not in the tree (cleaned,
+    /// pruned, or a site without dns in between): the next serial follows it, never the day's first.
+    @Test func serialContinuesFromTheTreeState() throws {
+        let site = try compile(Self.dnsSite)
+        func serial(state: [String: UInt32], on date: BuildDate = testDate) -> UInt32? {
+            let options = BuildOptions(targets: [.bindZone], date: date, treeState: TreeState(zoneSerials: state))
+            let files = Compiler.build(site, options: options, backends: InventoryGen.allBackends)
+            let zone = files.first { $0.relativePath == "bind/db.demo.example" }!
+            return Zone.serial(in: String(decoding: zone.contents, as: UTF8.self))
+        }
+        #expect(serial(state: [:]) == 2026112300)
+        #expect(serial(state: ["bind/db.demo.example": 2026112305]) == 2026112306)
+        #expect(serial(state: ["bind/db.demo.example": 2026110107]) == 2026112300)
+        #expect(serial(state: ["bind/db.other.example": 2026112305]) == 2026112300)
+        // What the pipeline writes into the state: every zone of the tree, old entries kept.
+        let tree = Compiler.assemble(Compiler.build(site, options: BuildOptions(targets: [.bindZone], date: testDate),
+                                                    backends: InventoryGen.allBackends).dropLast(),
+                                     state: TreeState(zoneSerials: ["bind/db.gone.example": 7]), backends: InventoryGen.allBackends)
+        let stateFile = try #require(tree.last)
+        #expect(stateFile.relativePath == TreeState.fileName && tree.dropLast().last?.relativePath == Checksums.fileName)
+        let state = try TreeState.parse(String(decoding: stateFile.contents, as: UTF8.self), name: TreeState.fileName)
+        #expect(state.zoneSerials["bind/db.gone.example"] == 7)
+        #expect(state.zoneSerials["bind/db.demo.example"] == 2026112300)
+        #expect(try TreeState.parse(state.render(), name: "x") == state)
+        #expect(throws: TreeState.ParseError.self) { try TreeState.parse("zone a 1\nzone a 2\n", name: "x") }
+    }
+
     @Test func noDNSSectionIsAnErrorOnlyWhenAskedFor() throws {
         let site = try compile(minimalSite)
         #expect(Compiler.check(site, targets: [.bindZone], explicit: true, backends: InventoryGen.allBackends).all.map(\.message) == [
