@@ -65,6 +65,7 @@ struct BuildCommand: ParsableCommand {
         for case let backend as any DerivedBackend in backends where targets.contains(backend.target) {
             for needed in backend.requires where !targets.contains(needed) { targets.append(needed) }
         }
+        let asked = targets
         let previous: PreviousTree?
         do {
             previous = try PreviousTree.read(output)
@@ -87,8 +88,12 @@ struct BuildCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         }
+        // Targets rebuilt only because the tree has them (install with ignition) were not asked
+        // for by name: they are judged as in a full build (a skip is a warning, not an error).
+        let brought = targets.filter { !asked.contains($0) }
         targets = BuildTarget.allCases.filter(targets.contains)
-        let problems = Compiler.check(site, targets: targets, explicit: !target.contains(.all), backends: backends)
+        var problems = Compiler.check(site, targets: asked, explicit: !target.contains(.all), backends: backends)
+        problems.append(contentsOf: Compiler.check(site, targets: brought, explicit: false, backends: backends).all)
         DiagnosticPrinter(sources: loaded.sources).print(problems)
         if problems.hasErrors || (options.strict && !problems.all.isEmpty) { throw ExitCode.failure }
         let buildOptions = BuildOptions(targets: targets, pretty: pretty, date: .today(), previousOutput: output,
