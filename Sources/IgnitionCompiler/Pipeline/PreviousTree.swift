@@ -5,10 +5,7 @@ import Glibc
 /// lists, by target, and its state. Files are read only when kept, and each is checked against
 /// its `SHA512SUMS` line first: a tree never carries forward a file it cannot vouch for.
 public struct PreviousTree: Sendable {
-    public struct Entry: Sendable {
-        public var sha512: String
-        public var path: String
-    }
+    public typealias Entry = Checksums.Entry
 
     public struct ReadError: Error, CustomStringConvertible {
         public var description: String
@@ -37,14 +34,11 @@ public struct PreviousTree: Sendable {
         guard let sums = FileManager.default.contents(atPath: root + "/" + Checksums.fileName) else {
             return PreviousTree(root: root, entries: [], state: state, hasChecksums: false)
         }
-        var entries: [Entry] = []
-        for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
-            let hex = line.prefix(128)
-            guard line.count > 130, line.dropFirst(128).hasPrefix("  "),
-                  hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-                throw ReadError(description: "\(root)/\(Checksums.fileName): malformed line '\(line.prefix(60))'")
-            }
-            entries.append(Entry(sha512: String(hex), path: String(line.dropFirst(130))))
+        let entries: [Entry]
+        do {
+            entries = try Checksums.entries(in: String(decoding: sums, as: UTF8.self))
+        } catch {
+            throw ReadError(description: "\(root)/\(Checksums.fileName): malformed line '\(error.text)'")
         }
         return PreviousTree(root: root, entries: entries, state: state, hasChecksums: true)
     }

@@ -44,12 +44,14 @@ struct BuildSnapshot: Sendable {
             throw LoadError(description: "'\(root)' has no \(Checksums.fileName): it is not a tree 'igncc build' wrote")
         }
         var files: [String: File] = [:]
-        for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
-            guard line.count > 130, line.dropFirst(128).hasPrefix("  ") else {
-                throw LoadError(description: "malformed line in \(Checksums.fileName): '\(line.prefix(60))'")
-            }
-            let hex = String(line.prefix(128))
-            let path = String(line.dropFirst(130))
+        let entries: [Checksums.Entry]
+        do {
+            entries = try Checksums.entries(in: String(decoding: sums, as: UTF8.self))
+        } catch {
+            throw LoadError(description: "malformed line in \(Checksums.fileName): '\(error.text)'")
+        }
+        for entry in entries {
+            let hex = entry.sha512, path = entry.path
             guard RequestPath.isServable(path) else { throw LoadError(description: "\(Checksums.fileName) lists an unsafe path '\(path)'") }
             guard exposure.serves(path) else { continue }
             let bytes = try readFile(dirfd, path)

@@ -22,7 +22,7 @@ struct ServeExposure: Sendable, Equatable {
 
     init(exposing targets: [BuildTarget] = []) {
         exposed = Self.optional.filter(targets.contains)
-        prefixes = (Self.always + exposed).map { Self.directory(of: $0) + "/" }
+        prefixes = (Self.always + exposed).map { $0.directory + "/" }
     }
 
     /// `--expose` values as given: repeated, or comma-separated (`kubespray,bind-zone`).
@@ -51,8 +51,6 @@ struct ServeExposure: Sendable, Equatable {
         return names.joined(separator: ",")
     }
 
-    /// The output subtree each target writes (`BuildTarget.directory`, shared with partial builds).
-    static func directory(of target: BuildTarget) -> String { target.directory }
 }
 
 /// An `--expose` value that names no exposable target.
@@ -61,7 +59,7 @@ struct ExposureError: Error, CustomStringConvertible {
 
     var description: String {
         let choices = ServeExposure.optional.map(\.rawValue).joined(separator: ", ")
-        let always = ServeExposure.always.map { ServeExposure.directory(of: $0) + "/" }.joined(separator: " and ")
+        let always = ServeExposure.always.map { $0.directory + "/" }.joined(separator: " and ")
         if ServeExposure.always.contains(where: { $0.rawValue == name }) {
             return "--expose '\(name)': \(always) are always served; --expose takes one of \(choices)"
         }
