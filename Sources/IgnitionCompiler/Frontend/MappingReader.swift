@@ -74,11 +74,6 @@ struct MappingReader {
         return entry.value
     }
 
-    /// The node of `key` as written (its style and tag), if present.
-    func keyNode(_ key: String) -> YAMLNode? {
-        entries.firstIndex { $0.key.value == key }.map { keyNodes[$0] }
-    }
-
     func has(_ key: String) -> Bool { value(key) != nil }
 
     /// The value of `key`, reporting it missing when absent.

@@ -2,29 +2,25 @@
 /// keeps its text, style and tag, so that Ansible reads igncc's group_vars as it would read the
 /// user's own text; what Ansible could not read, or would read differently, is refused here.
 extension SiteDecoder {
-    /// The tags Ansible's YAML reader knows and igncc writes through.
-    static let ansibleTags = ["!vault", "!vault-encrypted", "!unsafe"]
     /// YAML's core tags (`!!name`) that PyYAML reads into a value Ansible can hold.
     static let coreTags = ["str", "int", "float", "bool", "null", "seq", "map"]
 
     mutating func decodeVars(_ node: YAMLNode, field: String) -> [(key: Located<String>, value: ConfigValue)] {
         guard let reader = MappingReader(node, what: "'\(field)'", allowed: [], diagnostics: &diagnostics) else { return [] }
         var vars: [(key: Located<String>, value: ConfigValue)] = []
-        for (key, value) in reader.entries {
-            if let keyNode = reader.keyNode(key.value) {
-                let problem: String?
-                if let tag = keyNode.tag {
-                    problem = tag == YAML11.tag("str") ? nil : "tagged '\(tag)'"
-                } else if keyNode.isPlainScalar, YAML11.resolve(key.value).string == nil {
-                    problem = "read by Ansible as \(Self.describe(YAML11.resolve(key.value)))"
-                } else {
-                    problem = nil
-                }
-                if let problem {
-                    diagnostics.error("variable name '\(key.value)' in '\(field)' is \(problem); variable names are strings (quote it)",
-                                      at: key.location)
-                    continue
-                }
+        for ((key, value), keyNode) in zip(reader.entries, reader.keyNodes) {
+            let problem: String?
+            if let tag = keyNode.tag {
+                problem = tag == YAML11.tag("str") ? nil : "tagged '\(tag)'"
+            } else if keyNode.isPlainScalar, case let read = YAML11.resolve(key.value), read.string == nil {
+                problem = "read by Ansible as \(Self.describe(read))"
+            } else {
+                problem = nil
+            }
+            if let problem {
+                diagnostics.error("variable name '\(key.value)' in '\(field)' is \(problem); variable names are strings (quote it)",
+                                  at: key.location)
+                continue
             }
             if !Self.isVariableName(key.value) {
                 diagnostics.warning("'\(key.value)' is not a valid Ansible variable name: templates cannot refer to it",
@@ -57,7 +53,8 @@ extension SiteDecoder {
             return ok ? .list(values, tag: node.tag) : nil
         case .mapping:
             var entries: [ConfigValue.KeyedValue] = []
-            var seen: [(key: AnsibleScalar, at: SourceLocation)] = []
+            // Looked up by hash: a mapping inside the alias limit may have hundreds of thousands of keys.
+            var seen: [AnsibleScalar: SourceLocation] = [:]
             var ok = true
             for (keyNode, valueNode) in MappingReader.flatten(node) {
                 guard case .scalar = keyNode.kind else {
@@ -70,13 +67,13 @@ extension SiteDecoder {
                     continue
                 }
                 let resolved = key.resolved
-                if let first = seen.first(where: { $0.key == resolved }) {
+                if let first = seen[resolved] {
                     diagnostics.error("duplicate key '\(key.text)' in '\(field)' (Ansible would keep only the last)",
-                                      at: keyNode.location, notes: [Diagnostic.Note("'\(key.text)' first defined here", at: first.at)])
+                                      at: keyNode.location, notes: [Diagnostic.Note("'\(key.text)' first defined here", at: first)])
                     ok = false
                     continue
                 }
-                seen.append((resolved, keyNode.location))
+                seen[resolved] = keyNode.location
                 if let value = passThrough(valueNode, field: field) {
                     entries.append(ConfigValue.KeyedValue(key: key, value: value))
                 } else {

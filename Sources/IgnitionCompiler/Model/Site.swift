@@ -293,7 +293,7 @@ public struct ConfigScalar: Sendable, Equatable {
 }
 
 /// A scalar as Ansible holds it once read.
-public enum AnsibleScalar: Sendable, Equatable {
+public enum AnsibleScalar: Sendable, Hashable {
     case null
     case bool(Bool)
     /// nil when the integer does not fit 64 bits (Python's ints do).
