@@ -28,7 +28,7 @@ struct KubeVIP {
     /// kube-proxy's mode as `kubernetes.vars` sets it (Kubespray's default: ipvs); nil when
     /// igncc cannot know it (a vault value).
     var proxyMode: String? {
-        guard let entry = site.kubernetes?.vars.first(where: { $0.key.value == "kube_proxy_mode" }) else { return "ipvs" }
+        guard let entry = KubesprayDefaults.variable("kube_proxy_mode", in: site) else { return "ipvs" }
         return entry.value.resolved?.string
     }
 

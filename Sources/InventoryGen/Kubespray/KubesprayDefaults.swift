@@ -44,10 +44,14 @@ enum KubesprayDefaults {
         return parts.count == 3 && numeric ? String(body) : nil
     }
 
+    /// A variable of `kubernetes.vars`, with its key.
+    static func variable(_ name: String, in site: Site) -> (key: Located<String>, value: ConfigValue)? {
+        site.kubernetes?.vars.first { $0.key.value == name }
+    }
+
     /// An integer variable of `kubernetes.vars`, with where its key is.
     static func intVariable(_ name: String, in site: Site) -> (value: Int, location: SourceLocation)? {
-        guard let entry = site.kubernetes?.vars.first(where: { $0.key.value == name }),
-              case .int(let value?) = entry.value.resolved else { return nil }
+        guard let entry = variable(name, in: site), case .int(let value?) = entry.value.resolved else { return nil }
         return (value, entry.key.location)
     }
 }

@@ -35,7 +35,7 @@ struct KubesprayRules {
         if let manager = kubernetes?.containerManager {
             choice(manager.value, at: manager.location, what: "container manager", among: KubesprayDefaults.containerManagers)
         }
-        if let entry = kubernetes?.vars.first(where: { $0.key.value == "kube_proxy_mode" }) {
+        if let entry = KubesprayDefaults.variable("kube_proxy_mode", in: site) {
             if let mode = entry.value.resolved?.string {
                 choice(mode, at: entry.key.location, what: "'kube_proxy_mode'", among: KubesprayDefaults.proxyModes)
             } else if entry.value.resolved != .encrypted {
