@@ -6,6 +6,9 @@ public struct ButaneOptions: Sendable {
     public var strict = false
     /// The directory `local`, `contents_local`, `ssh_authorized_keys_local` and `trees` read from.
     public var filesDirectory: String?
+    /// Unknown keys are errors with a suggestion, not butane's warnings: site.yaml's snippets,
+    /// where a misspelt key (`contnets:`) would silently leave its value out.
+    package var refuseUnknownKeys = false
 
     public init(strict: Bool = false, filesDirectory: String? = nil) {
         self.strict = strict
@@ -52,6 +55,7 @@ public enum Butane {
             return ButaneResult(config: nil, spec: nil, diagnostics: diagnostics)
         }
         var reader = ConfigReader(dialect: .butane(base: spec.base, fcos: spec.isFCOS))
+        reader.refuseUnknownKeys = options.refuseUnknownKeys
         let source = reader.read(root, as: "Config")
         diagnostics.append(contentsOf: reader.diagnostics.all)
         if diagnostics.hasErrors {

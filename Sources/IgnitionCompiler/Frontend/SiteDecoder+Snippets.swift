@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 extension SiteDecoder {
     /// `roles:` — per-role settings; today a role may carry a Butane snippet.
@@ -27,8 +28,8 @@ extension SiteDecoder {
         }
     }
 
-    /// A `butane:` value: a mapping (the snippet itself), a path to a `.bu`/`.yaml` file relative to
-    /// site.yaml, or Butane text. Positions of a literal block (`butane: |`) are site.yaml's.
+    /// A `butane:` value: a mapping (the snippet itself), a path to a file relative to site.yaml,
+    /// or Butane text. Positions of a literal block (`butane: |`) are site.yaml's.
     mutating func decodeSnippet(_ node: YAMLNode, origin: ButaneSnippet.Origin) -> ButaneSnippet? {
         nextSnippetID += 1
         func make(_ document: YAMLNode) -> ButaneSnippet {
@@ -38,7 +39,7 @@ extension SiteDecoder {
         case .mapping:
             return make(node)
         case .sequence:
-            diagnostics.error("expected a Butane snippet (a mapping, Butane text, or a path to a .bu or .yaml file) for 'butane', found a list",
+            diagnostics.error("expected a Butane snippet (a mapping, Butane text, or a path to a file) for 'butane', found a list",
                               at: node.location)
             return nil
         case .scalar(let text, let style):
@@ -46,15 +47,19 @@ extension SiteDecoder {
                 diagnostics.error("'butane' is empty", at: node.location)
                 return nil
             }
-            let isPath = !text.contains("\n") && [".bu", ".yaml", ".yml"].contains { text.hasSuffix($0) }
             var parser = YAMLParser()
             var name: String
             var bytes: [UInt8]
-            if isPath {
-                name = baseDirectory == "." || text.hasPrefix("/") ? text : baseDirectory + "/" + text
+            if let path = snippetPath(text, style: style) {
+                name = path
+                if let problem = Self.fileProblem(path) {
+                    diagnostics.error("cannot read Butane snippet '\(text)': \(problem) (a path is relative to the site file's directory, \(Self.absolute(baseDirectory)))",
+                                      at: node.location)
+                    return nil
+                }
                 switch BoundedFile.read(name, limit: parser.limits.maxInputBytes) {
                 case .unreadable:
-                    diagnostics.error("cannot read Butane snippet '\(text)' (paths are relative to the site file)", at: node.location)
+                    diagnostics.error("cannot read Butane snippet '\(text)'", at: node.location)
                     return nil
                 case .tooLarge(let size):
                     diagnostics.error(BoundedFile.tooLargeMessage(size, limit: parser.limits.maxInputBytes),
@@ -77,6 +82,34 @@ extension SiteDecoder {
             guard let document = parser.parse(bytes, file: name, diagnostics: &diagnostics) else { return nil }
             return make(document)
         }
+    }
+
+    /// The file a one-line `butane:` value names, or nil when the value is Butane text. A value that
+    /// names an existing file is a path whatever its extension (`.bu`, `.yaml`, fcct's `.fcc`…);
+    /// one that names none is still a path (reported missing) unless it reads as a mapping.
+    private func snippetPath(_ text: String, style: YAMLNode.ScalarStyle) -> String? {
+        guard style != .literal, style != .folded, !text.contains("\n"), !text.isEmpty else { return nil }
+        let path = baseDirectory == "." || text.hasPrefix("/") ? text : baseDirectory + "/" + text
+        var info = stat()
+        if stat(path, &info) == 0 { return path }
+        let trimmed = text.drop { $0 == " " }
+        if trimmed.hasPrefix("{") || text.contains(": ") { return nil }
+        return path
+    }
+
+    /// Why `path` cannot be read as a snippet file (errno's text), or nil.
+    private static func fileProblem(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return String(cString: strerror(errno)).lowercased() }
+        if info.st_mode & S_IFMT == S_IFDIR { return "it is a directory" }
+        guard access(path, R_OK) == 0 else { return String(cString: strerror(errno)).lowercased() }
+        return nil
+    }
+
+    private static func absolute(_ directory: String) -> String {
+        if directory.hasPrefix("/") { return directory }
+        let cwd = FileManager.default.currentDirectoryPath
+        return directory == "." ? cwd : cwd + "/" + directory
     }
 
     /// The indentation of a block scalar's content: that of the first non-blank line after `line`.

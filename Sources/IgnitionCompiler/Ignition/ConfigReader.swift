@@ -11,6 +11,11 @@ package struct ConfigReader {
 
     package let dialect: Dialect
     package var strict = false
+    /// Unknown keys are errors with a suggestion, checked through aliases and merge keys too:
+    /// Butane snippets in site.yaml, where a misspelt key would silently drop its value.
+    package var refuseUnknownKeys = false
+    /// Unknown keys already reported (a key reached again through an alias is reported once).
+    private var reportedUnknown = Set<SourceLocation>()
     package var diagnostics = Diagnostics()
     /// Collections already read: one read again came through a YAML alias.
     private var visited = Set<ObjectIdentifier>()
@@ -45,7 +50,7 @@ package struct ConfigReader {
         }
         // An alias repeats its anchor's node. butane's position map has a leaf there: it warns
         // when a mapping is expected, and checks no keys below (so igncc neither).
-        let repeated = isRepeat(node)
+        let repeated = isRepeat(node) && !refuseUnknownKeys
         if repeated && quiet == 0 {
             diagnostics.warning("a mapping repeated through a YAML alias: butane cannot locate or check its keys; write it out",
                                 at: node.location)
@@ -58,7 +63,7 @@ package struct ConfigReader {
         let (allPairs, merged) = expandMergeKeys(pairs)
         for (index, (keyNode, valueNode)) in allPairs.enumerated() {
             // Keys merged in through `<<` are not in butane's position map: never reported unused.
-            let fromMerge = index >= allPairs.count - merged
+            let fromMerge = index >= allPairs.count - merged && !refuseUnknownKeys
             if fromMerge { quiet += 1 }
             defer { if fromMerge { quiet -= 1 } }
             guard let key = keyNode.scalar else {
@@ -86,7 +91,16 @@ package struct ConfigReader {
             }
             seen[identity] = keyNode.location
             let exact = known.contains(where: { $0.name == key })
-            if (field == nil || !exact) && quiet == 0 {
+            if field == nil && refuseUnknownKeys {
+                // The merge key itself is applied above, not a field.
+                if !Self.isMergeKey(keyNode), reportedUnknown.insert(keyNode.location).inserted {
+                    var message = "unknown key '\(key)'"
+                    if let suggestion = Spelling.suggestion(for: key, among: known.map(\.name)) {
+                        message += "; did you mean '\(suggestion)'?"
+                    }
+                    diagnostics.error(message, at: keyNode.location)
+                }
+            } else if (field == nil || !exact) && quiet == 0 {
                 if strict {
                     diagnostics.error("unused key \(key)", at: keyNode.location)
                 } else {
@@ -198,9 +212,7 @@ package struct ConfigReader {
     /// Returns the pairs to read, with the merged ones last, and how many those are.
     private func expandMergeKeys(_ pairs: [(key: YAMLNode, value: YAMLNode)]) -> ([(key: YAMLNode, value: YAMLNode)], Int) {
         guard case .butane = dialect else { return (pairs, 0) }
-        func isMerge(_ key: YAMLNode) -> Bool {
-            key.scalar == "<<" && (key.isPlainScalar || key.tag == "tag:yaml.org,2002:merge")
-        }
+        let isMerge = Self.isMergeKey
         guard pairs.contains(where: { isMerge($0.key) }) else { return (pairs, 0) }
         var explicit = Set(pairs.compactMap { isMerge($0.key) ? nil : $0.key.scalar })
         var added: [(key: YAMLNode, value: YAMLNode)] = []
@@ -221,6 +233,10 @@ package struct ConfigReader {
             }
         }
         return (pairs + added, added.count)
+    }
+
+    private static func isMergeKey(_ key: YAMLNode) -> Bool {
+        key.scalar == "<<" && (key.isPlainScalar || key.tag == "tag:yaml.org,2002:merge")
     }
 
     /// Whether a collection was read before: it is an alias (butane dialect only).

@@ -22,7 +22,9 @@ enum SnippetStage {
             for snippet in host.butane {
                 let key = TranslationKey(snippet: snippet.id, spec: spec.version + spec.variant.rawValue)
                 if translations[key] == nil {
-                    let result = Butane.translate(snippet.document, options: ButaneOptions(filesDirectory: site.baseDirectory), implied: spec)
+                    var options = ButaneOptions(filesDirectory: site.baseDirectory)
+                    options.refuseUnknownKeys = true
+                    let result = Butane.translate(snippet.document, options: options, implied: spec)
                     translations[key] = .some(result.config)
                     if reported.insert(key).inserted {
                         diagnostics.append(contentsOf: result.diagnostics.all)

@@ -38,4 +38,12 @@ enum Names {
         }
         return nil
     }
+
+    /// Whether `name` is one the kernel itself gives Ethernet interfaces (`eth0`, `eth1`…), which
+    /// systemd.link(5) and dracut advise against pinning: udev's rename races with the kernel's.
+    static func isKernelInterfaceName(_ name: String) -> Bool {
+        guard name.hasPrefix("eth") else { return false }
+        let digits = name.dropFirst(3)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
 }

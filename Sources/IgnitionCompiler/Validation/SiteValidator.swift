@@ -42,8 +42,8 @@ struct SiteValidator {
                     diagnostics.error(problem, at: key.location)
                 }
             }
-            if let tz = host.timezone, firstCheck(of: tz.location), !isTimezoneName(tz.value) {
-                diagnostics.error("'\(tz.value)' is not an IANA time zone name such as 'Europe/Paris'", at: tz.location)
+            if let tz = host.timezone, firstCheck(of: tz.location), let problem = TimeZoneNames.problem(tz.value) {
+                diagnostics.error(problem, at: tz.location)
             }
             var roles: [Role: SourceLocation] = [:]
             for role in host.roles {
@@ -70,6 +70,11 @@ struct SiteValidator {
                 } else if let first = pinned[name.value] {
                     diagnostics.error("interface name '\(name.value)' is pinned twice on host '\(host.name.value)'",
                                       at: name.location, notes: [Diagnostic.Note("first pinned here", at: first)])
+                } else if Names.isKernelInterfaceName(name.value) {
+                    // systemd.link(5) and dracut: a name the kernel may give another NIC at boot races with it.
+                    let instead = Names.interfaceNameProblem(nic.network.value + "0") == nil ? nic.network.value + "0" : "lan0"
+                    diagnostics.warning("interface name '\(name.value)' is in the kernel's own 'ethN' namespace: another NIC may be given it at boot, and the rename then fails or races (systemd.link(5)); pin a name such as '\(instead)'",
+                                        at: name.location)
                 }
                 pinned[name.value] = pinned[name.value] ?? name.location
             }
@@ -125,14 +130,6 @@ struct SiteValidator {
     private func isUserName(_ name: String) -> Bool {
         guard let first = name.first, first == "_" || (first.isASCII && first.isLowercase), name.utf8.count <= 32 else { return false }
         return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }
-    }
-
-    private func isTimezoneName(_ name: String) -> Bool {
-        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-        return !name.isEmpty && parts.allSatisfy { part in
-            !part.isEmpty && part != "." && part != ".." &&
-                part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-+".contains($0)) }
-        }
     }
 
     private func isLabelValue(_ value: String) -> Bool {

@@ -105,7 +105,7 @@ import Testing
                 - path: /etc/motd
                   modee: 0644
         """
-        #expect(diagnose(Self.site(defaults: defaults)) == ["site.yaml:13:11: warning: unused key modee"])
+        #expect(diagnose(Self.site(defaults: defaults)) == ["site.yaml:13:11: error: unknown key 'modee'; did you mean 'mode'?"])
     }
 
     @Test func overridingAGeneratedFileWarnsWithBothPlaces() {
@@ -163,17 +163,19 @@ import Testing
 
         try dir.write("site.yaml", Self.site(top: "roles:\n  worker:\n    butane: snippets/missing.bu"))
         let missing = Compiler.load(path: dir.file("site.yaml"))
-        #expect(missing.diagnostics.all.map(\.message) == ["cannot read Butane snippet 'snippets/missing.bu' (paths are relative to the site file)"])
+        #expect(missing.diagnostics.all.map(\.message) == [
+            "cannot read Butane snippet 'snippets/missing.bu': no such file or directory (a path is relative to the site file's directory, \(dir.path.replacingOccurrences(of: "//", with: "/")))",
+        ])
     }
 
     @Test func aSharedSnippetIsTranslatedOnceAndReportedOnce() {
-        // One bad key in the defaults' snippet, two hosts: one warning.
+        // One bad key in the defaults' snippet, two hosts: one error.
         let defaults = """
           butane:
             storage:
               filez: []
         """
-        #expect(diagnose(Self.site(defaults: defaults)) == ["site.yaml:11:7: warning: unused key filez"])
+        #expect(diagnose(Self.site(defaults: defaults)) == ["site.yaml:11:7: error: unknown key 'filez'; did you mean 'files'?"])
     }
 
     /// No Butane spec of flatcar produces Ignition 3.5.0: a snippet cannot be read for such a
@@ -193,5 +195,71 @@ import Testing
             "site.yaml:26:13: error: no Butane spec of flatcar produces Ignition 3.5.0, the ignition_version of host 'node2'",
             "site.yaml:20:3: note: the host is here",
         ])
+    }
+
+    /// In a site, a misspelt key is an error, not butane's warning: `contnets:` would otherwise
+    /// give a unit with no contents and the build would go on. `igncc butane` keeps butane's
+    /// warning for the same text.
+    @Test func unknownSnippetKeysAreErrorsWithASuggestion() throws {
+        let unit = """
+            butane:
+              systemd:
+                units:
+                  - name: app.service
+                    enabled: true
+                    contnets: |
+                      [Service]
+                      ExecStart=/usr/bin/true
+        """
+        let yaml = Self.site(node2: unit)
+        #expect(diagnose(yaml) == ["site.yaml:29:13: error: unknown key 'contnets'; did you mean 'contents'?"])
+        #expect(load(yaml).compilable == nil)
+
+        let standalone = "variant: fcos\nversion: 1.5.0\nsystemd:\n  units:\n    - name: app.service\n      contnets: x\n"
+        let butane = Butane.translate(bytes: Array(standalone.utf8), file: "app.bu")
+        #expect(butane.diagnostics.all.map { "\($0.severity) \($0.message)" } == ["warning unused key contnets"])
+        #expect(butane.json() != nil)
+    }
+
+    /// Keys reached through an alias or a merge key are checked too (butane checks neither), and a
+    /// key under an anchor used twice is reported once, at the anchor.
+    @Test func unknownKeysBehindAliasesAndMergeKeysAreFound() {
+        let host = """
+            butane:
+              storage:
+                files:
+                  - &motd {path: /etc/motd, overwirte: true, contents: {inline: hi}}
+                  - {<<: *motd, path: /etc/issue}
+        """
+        #expect(diagnose(Self.site(node2: host)) == [
+            "site.yaml:27:37: error: unknown key 'overwirte'; did you mean 'overwrite'?",
+        ])
+    }
+
+    /// A `butane:` value naming an existing file is a path whatever its extension (fcct's `.fcc`,
+    /// none at all); one naming nothing is reported at the value, with the reason; a one-line
+    /// mapping is still Butane text.
+    @Test func snippetPathsHaveAnyExtension() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let motd = "storage:\n  files:\n    - {path: /etc/motd, overwrite: true, contents: {inline: fcc}}\n"
+        try dir.write("old.fcc", motd)
+        try dir.write("noext", motd.replacingOccurrences(of: "fcc}", with: "noext}"))
+        for (value, expected) in [("old.fcc", "fcc"), ("noext", "noext"), ("'{storage: {files: [{path: /etc/motd, overwrite: true, contents: {inline: text}}]}}'", "text")] {
+            try dir.write("site.yaml", Self.site(node2: "    butane: \(value)"))
+            let loaded = Compiler.load(path: dir.file("site.yaml"))
+            #expect(loaded.diagnostics.all.isEmpty, "\(value): \(loaded.diagnostics.all)")
+            let site = try #require(loaded.compilable)
+            #expect(Self.file(site, host: 1, "/etc/motd") == expected)
+        }
+
+        try FileManager.default.createDirectory(atPath: dir.file("adir"), withIntermediateDirectories: true)
+        for (value, reason) in [("snippets/gone.fcc", "no such file or directory"), ("gone", "no such file or directory"),
+                                ("adir", "it is a directory")] {
+            try dir.write("site.yaml", Self.site(node2: "    butane: \(value)"))
+            let loaded = Compiler.load(path: dir.file("site.yaml"))
+            let printed = loaded.diagnostics.all.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0) \($0.message)" }
+            #expect(printed == ["24:13 cannot read Butane snippet '\(value)': \(reason) (a path is relative to the site file's directory, \(dir.path.replacingOccurrences(of: "//", with: "/")))"])
+        }
     }
 }
