@@ -6,7 +6,7 @@ import IgnitionCompiler
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check an Ignition config (spec 3.0.0 to 3.5.0) as ignition-validate does.")
+        abstract: "Check an Ignition config (spec 3.0.0 to 3.6.0, or 3.7.0-experimental) as ignition-validate does.")
 
     @Argument(help: "The Ignition configs; '-' or nothing for standard input. Several are checked in one process.",
               completion: .file(extensions: ["ign", "json"]))

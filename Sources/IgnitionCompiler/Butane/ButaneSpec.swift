@@ -9,25 +9,36 @@ package struct ButaneSpec: Sendable, Equatable {
     /// The Butane base schema (v0_N) this spec is built on.
     package let base: Int
     package let ignition: IgnitionSpecVersion
+    /// Its place in `all` (its bit in `ConfigSchema.ButaneSpecs`).
+    package let index: Int
 
+    /// Every spec, each variant's in ascending order.
     package static let all: [ButaneSpec] = [
-        ButaneSpec(variant: .fcos, version: "1.3.0", base: 3, ignition: .v3_2),
-        ButaneSpec(variant: .fcos, version: "1.4.0", base: 4, ignition: .v3_3),
-        ButaneSpec(variant: .fcos, version: "1.5.0", base: 5, ignition: .v3_4),
-        ButaneSpec(variant: .fcos, version: "1.6.0", base: 6, ignition: .v3_5),
-        ButaneSpec(variant: .flatcar, version: "1.0.0", base: 4, ignition: .v3_3),
-        ButaneSpec(variant: .flatcar, version: "1.1.0", base: 5, ignition: .v3_4),
-    ]
+        (Variant.fcos, "1.3.0", 3, IgnitionSpecVersion.v3_2),
+        (.fcos, "1.4.0", 4, .v3_3),
+        (.fcos, "1.5.0", 5, .v3_4),
+        (.fcos, "1.6.0", 6, .v3_5),
+        (.flatcar, "1.0.0", 4, .v3_3),
+        (.flatcar, "1.1.0", 5, .v3_4),
+    ].enumerated().map { index, spec in
+        ButaneSpec(variant: spec.0, version: spec.1, base: spec.2, ignition: spec.3, index: index)
+    }
 
     package static func find(variant: String, version: String) -> ButaneSpec? {
         all.first { $0.variant.rawValue == variant && $0.version == version }
     }
 
-    /// The newest spec of `variant` that produces `ignition` (how a site host's OS and
-    /// `ignition_version` choose the dialect of its snippets).
+    /// The newest stable spec of `variant` that produces `ignition` (how a site host's OS and
+    /// `ignition_version` choose the dialect of its snippets). An experimental spec is never chosen.
     package static func find(variant: Variant, ignition: IgnitionSpecVersion) -> ButaneSpec? {
-        all.last { $0.variant == variant && $0.ignition == ignition }
+        all.last { $0.variant == variant && $0.ignition == ignition && !$0.isExperimental }
     }
+
+    /// A spec still being written (`-experimental`): butane translates it, nothing chooses it.
+    package var isExperimental: Bool { version.hasSuffix("-experimental") }
+
+    /// "fcos 1.1.0".
+    package var name: String { "\(variant.rawValue) \(version)" }
 
     package var isFCOS: Bool { variant == .fcos }
 }

@@ -29,7 +29,7 @@ extension ButaneTranslator {
         let fields = ConfigSchema.object(type).fields
         var result: [ConfigEntry] = []
         for entry in entries {
-            guard let field = fields.first(where: { $0.key == entry.key && $0.butane != nil && $0.bases.has(base: spec.base) }),
+            guard let field = fields.first(where: { $0.key == entry.key && $0.butane != nil && $0.specs.has(spec) }),
                   field.json != nil else { continue }
             var value = entry.node
             switch field.type {

@@ -54,7 +54,7 @@ public enum Butane {
         guard let spec = resolveSpec(root, implied: implied, diagnostics: &diagnostics) else {
             return ButaneResult(config: nil, spec: nil, diagnostics: diagnostics)
         }
-        var reader = ConfigReader(dialect: .butane(base: spec.base, fcos: spec.isFCOS))
+        var reader = ConfigReader(dialect: .butane(spec))
         reader.refuseUnknownKeys = options.refuseUnknownKeys
         let source = reader.read(root, as: "Config")
         diagnostics.append(contentsOf: reader.diagnostics.all)

@@ -5,8 +5,8 @@ package struct ConfigReader {
     package enum Dialect: Sendable {
         /// Ignition JSON of one spec version: JSON names, JSON types.
         case ignition(IgnitionSpecVersion)
-        /// Butane YAML: snake_case names, scalars read as butane's yaml.v3 reads them.
-        case butane(base: Int, fcos: Bool)
+        /// Butane YAML of one spec: snake_case names, scalars read as butane's yaml.v3 reads them.
+        case butane(ButaneSpec)
     }
 
     package let dialect: Dialect
@@ -34,9 +34,8 @@ package struct ConfigReader {
             case .ignition(let version):
                 guard let json = field.json, field.ignition.has(version) else { return nil }
                 return (json, field)
-            case .butane(let base, let fcos):
-                guard let name = field.butane, field.bases.has(base: base),
-                      fcos || !field.flags.contains(.fcosOnly) else { return nil }
+            case .butane(let spec):
+                guard let name = field.butane, field.specs.has(spec) else { return nil }
                 return (name, field)
             }
         }

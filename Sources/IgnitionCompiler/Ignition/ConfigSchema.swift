@@ -1,13 +1,23 @@
-/// The Ignition config spec versions igncc reads and writes.
+/// The Ignition config spec versions igncc reads and writes: those ignition-validate v2.26.0
+/// accepts. 3.7.0-experimental is read and written when asked for, never chosen by default.
 public enum IgnitionSpecVersion: Int, CaseIterable, Comparable, Sendable {
-    case v3_0 = 0, v3_1, v3_2, v3_3, v3_4, v3_5
+    case v3_0 = 0, v3_1, v3_2, v3_3, v3_4, v3_5, v3_6, v3_7
 
     public init?(string: String) {
         guard let version = Self.allCases.first(where: { $0.string == string }) else { return nil }
         self = version
     }
 
-    public var string: String { "3.\(rawValue).0" }
+    public var string: String { "3.\(rawValue).0" + (isExperimental ? "-experimental" : "") }
+
+    /// A spec still being written: Ignition accepts it under its `-experimental` name only.
+    public var isExperimental: Bool { self == .v3_7 }
+
+    /// The pre-release part of the version (go-semver's `PreRelease`), "" when stable.
+    var preRelease: String { isExperimental ? "experimental" : "" }
+
+    /// The newest stable spec.
+    public static let newestStable = IgnitionSpecVersion.v3_6
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
@@ -32,24 +42,37 @@ package enum ConfigSchema {
         }
     }
 
-    /// A set of Ignition spec versions (bit n = 3.n.0).
+    /// A set of Ignition spec versions (bit n = 3.n.0; v37 is 3.7.0-experimental).
     package struct IgnitionVersions: OptionSet, Sendable {
         package let rawValue: UInt8
         package init(rawValue: UInt8) { self.rawValue = rawValue }
         static let v30 = Self(rawValue: 1 << 0), v31 = Self(rawValue: 1 << 1), v32 = Self(rawValue: 1 << 2)
         static let v33 = Self(rawValue: 1 << 3), v34 = Self(rawValue: 1 << 4), v35 = Self(rawValue: 1 << 5)
+        static let v36 = Self(rawValue: 1 << 6), v37 = Self(rawValue: 1 << 7)
 
         package func has(_ version: IgnitionSpecVersion) -> Bool { rawValue & (1 << version.rawValue) != 0 }
     }
 
-    /// A set of Butane base schema versions: v0_3 … v0_6 (fcos 1.3–1.6; flatcar 1.0 is v0_4, 1.1 is v0_5).
-    package struct ButaneBases: OptionSet, Sendable {
-        package let rawValue: UInt8
-        package init(rawValue: UInt8) { self.rawValue = rawValue }
-        static let v03 = Self(rawValue: 1 << 3), v04 = Self(rawValue: 1 << 4)
-        static let v05 = Self(rawValue: 1 << 5), v06 = Self(rawValue: 1 << 6)
+    /// A set of Butane specs (bit n = `ButaneSpec.all[n]`).
+    package struct ButaneSpecs: OptionSet, Sendable {
+        package let rawValue: UInt32
+        package init(rawValue: UInt32) { self.rawValue = rawValue }
 
-        package func has(base: Int) -> Bool { rawValue & (1 << base) != 0 }
+        /// Every spec built on the Butane base schemas v0_`range` (their fields are in every variant).
+        static func bases(_ range: ClosedRange<Int>) -> Self {
+            ButaneSpec.all.reduce(into: []) { set, spec in if range.contains(spec.base) { set.insert(Self(spec)) } }
+        }
+
+        /// The `fcos` specs from `version` on: fields of the fcos variant's own schema.
+        static func fcos(from version: String) -> Self {
+            ButaneSpec.all.reduce(into: []) { set, spec in
+                if spec.variant == .fcos, spec.index >= ButaneSpec.find(variant: "fcos", version: version)!.index { set.insert(Self(spec)) }
+            }
+        }
+
+        init(_ spec: ButaneSpec) { self.init(rawValue: 1 << UInt32(spec.index)) }
+
+        package func has(_ spec: ButaneSpec) -> Bool { contains(Self(spec)) }
     }
 
     package struct Flags: OptionSet, Sendable {
@@ -59,8 +82,6 @@ package enum ConfigSchema {
         static let required = Flags(rawValue: 1 << 0)
         /// Optional in Ignition's Go types: written whenever set, even to "" or 0.
         static let pointer = Flags(rawValue: 1 << 1)
-        /// A Butane field of the `fcos` variant only.
-        static let fcosOnly = Flags(rawValue: 1 << 2)
     }
 
     package struct Field: Sendable {
@@ -68,15 +89,16 @@ package enum ConfigSchema {
         package let butane: String?
         package let type: FieldType
         package let ignition: IgnitionVersions
-        package let bases: ButaneBases
+        /// The Butane specs that have this field (under the name `butane`).
+        package let specs: ButaneSpecs
         package let flags: Flags
 
-        init(json: String?, butane: String?, _ type: FieldType, ignition: IgnitionVersions, bases: ButaneBases, flags: Flags) {
+        init(json: String?, butane: String?, _ type: FieldType, ignition: IgnitionVersions, butane specs: ButaneSpecs, flags: Flags) {
             self.json = json
             self.butane = butane
             self.type = type
             self.ignition = ignition
-            self.bases = bases
+            self.specs = specs
             self.flags = flags
         }
 

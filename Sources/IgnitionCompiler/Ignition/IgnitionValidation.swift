@@ -1,4 +1,4 @@
-/// `igncc validate`: an Ignition config (spec 3.0.0–3.5.0) checked as ignition-validate does:
+/// `igncc validate`: an Ignition config (spec 3.0.0–3.6.0, or 3.7.0-experimental) checked as ignition-validate does:
 /// parse, read against the spec's schema (unknown keys are warnings), then Ignition's semantic rules.
 public enum IgnitionValidation {
     public static func validate(bytes: [UInt8], file: String) -> Diagnostics {
@@ -21,7 +21,7 @@ public enum IgnitionValidation {
         }
         guard let version = IgnitionSpecVersion(string: text) else {
             diagnostics.error("unsupported config version", at: versionNode.location,
-                              notes: [Diagnostic.Note("igncc validates specs 3.0.0 to 3.5.0", at: nil)])
+                              notes: [Diagnostic.Note("igncc validates specs 3.0.0 to 3.6.0 and 3.7.0-experimental", at: nil)])
             return diagnostics
         }
         var reader = ConfigReader(dialect: .ignition(version))

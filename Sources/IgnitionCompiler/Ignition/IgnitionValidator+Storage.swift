@@ -246,7 +246,8 @@ extension ValidationRun {
         guard !pin.isEmpty || !config.isEmpty || (version >= .v3_3 && custom.isTrue("needsNetwork")) else { return }
         if pin.isEmpty && version >= .v3_3 {
             error("missing required custom clevis pin", at: custom.at("pin"))
-        } else if !["tpm2", "tang", "sss"].contains(pin) {
+        } else if version < .v3_6 && !["tpm2", "tang", "sss"].contains(pin) {
+            // From 3.6.0 any pin name is accepted, for custom clevis pins.
             error("unsupported clevis pin", at: custom.at("pin"))
         }
         if config.isEmpty { error("missing required custom clevis config", at: custom.at("config")) }

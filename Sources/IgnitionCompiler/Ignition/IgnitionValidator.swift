@@ -1,4 +1,4 @@
-/// Ignition's semantic validation (v2.26.0, specs 3.0.0–3.5.0): each `Validate` method of
+/// Ignition's semantic validation (v2.26.0, specs 3.0.0–3.6.0 and 3.7.0-experimental): each `Validate` method of
 /// `config/v3_N/types`, the duplicate-key check of `config/validate` and the unit-file parse of
 /// `config/shared`, with Ignition's messages. Type and unknown-key problems are `ConfigReader`'s.
 package struct IgnitionValidator {
@@ -107,8 +107,9 @@ struct ValidationRun {
     }
 
     mutating func ignition(_ ignition: Spot?, in root: Spot) {
+        // `*version != types.MaxVersion`: numbers, pre-release and build metadata all compared.
         let parsed = Self.semver(ignition?.string("version") ?? "")
-        if parsed?.numbers != [3, version.rawValue, 0] || parsed?.plain == false {
+        if parsed?.numbers != [3, version.rawValue, 0] || parsed?.preRelease != version.preRelease || parsed?.metadata != "" {
             error(parsed == nil ? "invalid config version (couldn't parse)" : "unsupported config version",
                   at: ignition?.at("version") ?? root.at("ignition"))
         }
@@ -148,16 +149,19 @@ struct ValidationRun {
         }
     }
 
-    /// go-semver's `NewVersion`: the three numbers, and whether there is no pre-release or
-    /// build suffix; nil when it does not parse.
-    static func semver(_ text: String) -> (numbers: [Int], plain: Bool)? {
+    /// go-semver's `NewVersion`: the three numbers, the pre-release and the build metadata;
+    /// nil when it does not parse.
+    static func semver(_ text: String) -> (numbers: [Int], preRelease: String, metadata: String)? {
         var core = Substring(text)
-        var plain = true
+        var suffixes: [String] = []
         for separator: Character in ["+", "-"] {
-            guard let index = core.firstIndex(of: separator) else { continue }
+            guard let index = core.firstIndex(of: separator) else {
+                suffixes.append("")
+                continue
+            }
             let identifier = core[core.index(after: index)...]
             core = core[..<index]
-            plain = plain && identifier.isEmpty
+            suffixes.append(String(identifier))
             let valid = identifier.isEmpty || identifier.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
                 !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
             }
@@ -165,7 +169,8 @@ struct ValidationRun {
         }
         let parts = core.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         let numbers = parts.compactMap { Int($0) }
-        return parts.count == 3 && numbers.count == 3 ? (numbers, plain) : nil
+        guard parts.count == 3, numbers.count == 3 else { return nil }
+        return (numbers, suffixes[1], suffixes[0])
     }
 
     mutating func proxyURL(_ proxy: Spot, _ key: String, httpAllowed: Bool) {
@@ -256,11 +261,11 @@ struct ValidationRun {
         return nil
     }
 
-    /// `validateMode` and `validateModeSpecialBits`.
+    /// `validateMode`, and before 3.6.0 `validateModeSpecialBits` (3.6.0 sets those bits).
     mutating func mode(_ node: Spot) {
         guard let mode = node["mode"]?.node.int else { return }
         if mode < 0 || mode > 0o7777 { error("illegal file mode", at: node.at("mode")) }
-        if UInt32(truncatingIfNeeded: mode) & 0o7000 != 0 {
+        if version < .v3_6, UInt32(truncatingIfNeeded: mode) & 0o7000 != 0 {
             warning("setuid/setgid/sticky bits are not supported or functional in spec versions older than 3.6.0", at: node.at("mode"))
         }
     }

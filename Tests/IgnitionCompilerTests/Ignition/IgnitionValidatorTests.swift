@@ -13,6 +13,24 @@ import Testing
         #expect(check(doc("", "3.4"), .v3_4, reference: false) == ["1:26: error: invalid config version (couldn't parse)"])
         #expect(check(doc("", "3.4.0-experimental"), .v3_4, reference: false) == ["1:26: error: unsupported config version"])
         #expect(check(doc("", "3.3.0"), .v3_3) == [])
+        #expect(check(doc("", "3.6.0"), .v3_6) == [])
+        #expect(check(doc("", "3.7.0-experimental"), .v3_7) == [])
+        #expect(check(doc("", "3.7.0"), .v3_7, reference: false) == ["1:26: error: unsupported config version"])
+        #expect(check(doc("", "3.7.0-experimental+1"), .v3_7, reference: false) == ["1:26: error: unsupported config version"])
+    }
+
+    /// `igncc validate` picks the spec from the config: every spec ignition-validate v2.26.0 takes.
+    @Test(arguments: ["3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0-experimental"])
+    func everySupportedVersionValidates(version: String) {
+        let diagnostics = IgnitionValidation.validate(bytes: Array(#"{"ignition": {"version": "\#(version)"}}"#.utf8), file: "v.ign")
+        #expect(diagnostics.all.isEmpty, "\(diagnostics.all.map(\.message))")
+    }
+
+    @Test(arguments: ["3.6.0-experimental", "3.5.0-experimental", "3.8.0", "2.3.0", "3.7.0"])
+    func otherVersionsAreRefused(version: String) {
+        let diagnostics = IgnitionValidation.validate(bytes: Array(#"{"ignition": {"version": "\#(version)"}}"#.utf8), file: "v.ign")
+        #expect(diagnostics.all.map(\.message) == ["unsupported config version"])
+        #expect(diagnostics.all.first?.notes.map(\.message) == ["igncc validates specs 3.0.0 to 3.6.0 and 3.7.0-experimental"])
     }
 
     @Test func mergeNeedsASource() {
@@ -105,6 +123,14 @@ import Testing
             "2:93: warning: setuid/setgid/sticky bits are not supported or functional in spec versions older than 3.6.0",
         ])
         #expect(check(doc(#""storage": {"files": [{"path": "/a", "mode": 420}], "directories": [{"path": "/b", "mode": 493}]}"#)) == [])
+    }
+
+    /// 3.6.0 sets setuid, setgid and sticky bits: no warning from then on.
+    @Test func specialModeBitsFrom3_6() {
+        let body = #""storage": {"files": [{"path": "/a", "mode": 2541}], "directories": [{"path": "/b", "mode": 1517}]}"#
+        #expect(check(doc(body, "3.6.0"), .v3_6) == [])
+        #expect(check(doc(body, "3.7.0-experimental"), .v3_7) == [])
+        #expect(check(doc(body, "3.5.0"), .v3_5).count == 2)
     }
 
     @Test func overwriteNeedsASource() {
@@ -356,6 +382,18 @@ import Testing
             "2:184: error: missing required custom clevis config",
         ])
         #expect(check(doc(#""storage": {"luks": [{"name": "a", "device": "/dev/a", "clevis": {"custom": {"pin": "sss", "config": "{}"}, "threshold": 0}}]}"#)) == [])
+    }
+
+    /// 3.6.0 takes any custom pin name (Ignition 2.25 stopped checking it); pin and config stay required.
+    @Test func customClevisPinsFrom3_6() {
+        let body = #""storage": {"luks": [{"name": "a", "device": "/dev/a", "clevis": {"custom": {"pin": "yubikey", "config": "{}"}}}]}"#
+        #expect(check(doc(body, "3.6.0"), .v3_6) == [])
+        #expect(check(doc(body, "3.5.0"), .v3_5) == ["2:85: error: unsupported clevis pin"])
+        let missing = #""storage": {"luks": [{"name": "a", "device": "/dev/a", "clevis": {"custom": {"needsNetwork": true}}}]}"#
+        #expect(check(doc(missing, "3.6.0"), .v3_6) == [
+            "2:77: error: missing required custom clevis pin",
+            "2:77: error: missing required custom clevis config",
+        ])
     }
 
     @Test func clevis3_2HasAPointerCustom() {
