@@ -12,14 +12,20 @@ package struct ButaneSpec: Sendable, Equatable {
     /// Its place in `all` (its bit in `ConfigSchema.ButaneSpecs`).
     package let index: Int
 
-    /// Every spec, each variant's in ascending order.
+    /// Every spec butane v0.29.0 translates for these variants, each variant's in ascending order.
     package static let all: [ButaneSpec] = [
-        (Variant.fcos, "1.3.0", 3, IgnitionSpecVersion.v3_2),
+        (Variant.fcos, "1.0.0", 1, IgnitionSpecVersion.v3_0),
+        (.fcos, "1.1.0", 2, .v3_1),
+        (.fcos, "1.2.0", 3, .v3_2),
+        (.fcos, "1.3.0", 3, .v3_2),
         (.fcos, "1.4.0", 4, .v3_3),
         (.fcos, "1.5.0", 5, .v3_4),
         (.fcos, "1.6.0", 6, .v3_5),
+        (.fcos, "1.7.0", 7, .v3_6),
+        (.fcos, "1.8.0-experimental", 8, .v3_7),
         (.flatcar, "1.0.0", 4, .v3_3),
         (.flatcar, "1.1.0", 5, .v3_4),
+        (.flatcar, "1.2.0-experimental", 8, .v3_7),
     ].enumerated().map { index, spec in
         ButaneSpec(variant: spec.0, version: spec.1, base: spec.2, ignition: spec.3, index: index)
     }
@@ -41,4 +47,10 @@ package struct ButaneSpec: Sendable, Equatable {
     package var name: String { "\(variant.rawValue) \(version)" }
 
     package var isFCOS: Bool { variant == .fcos }
+
+    /// Whether this spec is `version` of its variant or a later one.
+    package func isAtLeast(_ version: String) -> Bool {
+        guard let other = Self.find(variant: variant.rawValue, version: version) else { return false }
+        return index >= other.index
+    }
 }

@@ -17,8 +17,18 @@ extension ButaneTranslator {
         let luks = device["luks"]
         let layoutNode = device["layout"]
         if !mirror.isEmpty, layoutNode == nil {
-            diagnostics.warning("boot_device.layout should be specified when boot_device.mirror is specified",
-                                at: device["mirror"]?.location)
+            // A warning up to fcos 1.6.0, an error from 1.7.0 on.
+            diagnostics.append(contentsOf: [Diagnostic(spec.isAtLeast("1.7.0") ? .error : .warning,
+                                                       "boot_device.layout should be specified when boot_device.mirror is specified",
+                                                       at: device["mirror"]?.location)])
+        }
+        if spec.isAtLeast("1.7.0"), let luks, !(luks["device"]?.string ?? "").isEmpty {
+            // fcos 1.7.0: a LUKS device needs a way to unlock it (a Tang server that is not
+            // empty, TPM2 or CEX).
+            let tang = (luks["tang"]?.items ?? []).contains { !Self.isZero($0) }
+            if !tang, luks["tpm2"]?.bool != true, luks["cex"]?["enabled"]?.bool != true {
+                diagnostics.error("no method specified for luks", at: luks.location)
+            }
         }
         if let layoutNode, let layout = layoutNode.string {
             if !layouts.contains(layout) {
@@ -196,14 +206,16 @@ extension ButaneTranslator {
         return config
     }
 
-    /// fcos's checks of the root partition and the reserved partition labels, on the merged config.
+    /// fcos's checks of the root partition (from 1.3.0) and the reserved partition labels, on the
+    /// merged config.
     mutating func warnAboutPartitions(_ config: ConfigNode) {
+        let checksRoot = spec.isAtLeast("1.3.0")
         for disk in config["storage"]?["disks"]?.items ?? [] {
             let partitions = disk["partitions"]?.items ?? []
             for (index, partition) in partitions.enumerated() {
                 guard let labelNode = partition["label"], let label = labelNode.string else { continue }
                 let number = partition["number"]?.int ?? 0
-                if label == "root" {
+                if checksRoot, label == "root" {
                     let size = partition["sizeMiB"]?.int ?? 0
                     if size == 0 {
                         let constrained = partitions.indices.contains { other in

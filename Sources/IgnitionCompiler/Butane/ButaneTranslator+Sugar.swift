@@ -5,12 +5,13 @@ extension ButaneTranslator {
     mutating func translate() -> ConfigNode {
         var config = lower(source, type: "Config")
         config.modifyObject("ignition") { $0["version"] = .string(spec.ignition.string, at: source.keyLocation("version")) }
-        // The order butane follows: mount units, then trees, then (fcos) boot_device and grub.
+        // The order butane follows: mount units, trees, quadlets, then (fcos) boot_device and grub.
         let mountUnits = renderMountUnits()
         if !mountUnits.entries.isEmpty {
             config = ConfigMerger.merge(mountUnits, config, version: spec.ignition)
         }
         processTrees(into: &config)
+        processQuadlets(into: &config)
         if spec.isFCOS {
             if let bootDevice = renderBootDevice() {
                 config = ConfigMerger.merge(bootDevice, config, version: spec.ignition)
@@ -46,6 +47,11 @@ extension ButaneTranslator {
         switch type {
         case "Resource":
             lowerResource(node, into: &lowered)
+        case "FileContents":
+            // fcos 1.0.0 (Ignition 3.0.0): `inline` only, always percent-encoded, no compression written.
+            if let text = node["inline"]?.string, node["source"] == nil {
+                lowered["source"] = .string(DataURL.percentEncoded(Array(text.utf8)), at: node["inline"]?.location)
+            }
         case "Unit", "Dropin":
             if node["contents"] == nil, let local = node["contents_local"], let path = local.string, !path.isEmpty,
                let bytes = readLocal(path, at: local.location) {

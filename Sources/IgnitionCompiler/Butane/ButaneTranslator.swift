@@ -175,8 +175,8 @@ struct ButaneTranslator {
         }
         for filesystem in storage?["filesystems"]?.items ?? [] where filesystem["with_mount_unit"]?.bool == true {
             let format = filesystem["format"]?.string ?? ""
-            if spec.base == 3 {
-                // Butane 1.3's mount units know no swap: both fields are always required.
+            if spec.base <= 3 {
+                // Mount units before base v0_4 (fcos 1.1.0–1.3.0) know no swap: both fields are always required.
                 if (filesystem["path"]?.string ?? "").isEmpty {
                     diagnostics.error("path is required if with_mount_unit is true and format is not swap", at: filesystem.location)
                 }
@@ -201,12 +201,16 @@ struct ButaneTranslator {
             for dropin in unit["dropins"]?.items ?? [] { checkSystemdSources(dropin) }
         }
         if spec.variant == .flatcar {
+            // The fields flatcar filters out of the Ignition it writes: Clevis up to 1.1.0, CEX after.
+            let (refused, message) = spec.ignition < .v3_7 ? ("clevis", "clevis is not supported in this spec version")
+                : ("cex", "cex is not currently supported on the target platform")
             for luks in storage?["luks"]?.items ?? [] {
-                if let clevis = luks["clevis"], !Self.isZero(clevis) {
-                    diagnostics.error("clevis is not supported in this spec version", at: clevis.location)
+                if let node = luks[refused], !Self.isZero(node) {
+                    diagnostics.error(message, at: node.location)
                 }
             }
         }
+        if spec.base >= 8 { checkQuadlets() }
         if spec.isFCOS {
             checkBootDevice()
             checkGrub()
@@ -243,7 +247,9 @@ struct ButaneTranslator {
             }
         }
         if count > 1, let last {
-            diagnostics.error("only one of the following can be set: inline, local, source", at: last.location)
+            // fcos 1.0.0 reports it at `inline`, later specs at the last of local, inline, source.
+            let at = spec.base == 1 ? resource["inline"]?.location : last.location
+            diagnostics.error("only one of the following can be set: inline, local, source", at: at)
             return
         }
         if path.starts(with: ["ignition", "config"]), let inline = resource["inline"], let text = inline.string {

@@ -2,6 +2,13 @@
 /// kept, as butane's dataurl package does) or base64, whichever is shorter.
 enum DataURL {
     static func encode(_ bytes: [UInt8]) -> String {
+        let escaped = percentEncoded(bytes)
+        let base64 = "data:;base64," + Base64.encode(bytes)
+        return base64.utf8.count < escaped.utf8.count ? base64 : escaped
+    }
+
+    /// The percent-encoded form alone (Butane's fcos 1.0.0 writes nothing else).
+    static func percentEncoded(_ bytes: [UInt8]) -> String {
         var escaped = "data:,"
         escaped.reserveCapacity(bytes.count + 6)
         let hex = Array("0123456789ABCDEF".utf8)
@@ -15,8 +22,7 @@ enum DataURL {
             }
         }
         escaped += String(decoding: scratch, as: UTF8.self)
-        let base64 = "data:;base64," + Base64.encode(bytes)
-        return base64.utf8.count < escaped.utf8.count ? base64 : escaped
+        return escaped
     }
 
     /// RFC 2396 unreserved characters.

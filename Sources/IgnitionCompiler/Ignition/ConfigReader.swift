@@ -22,6 +22,8 @@ package struct ConfigReader {
     /// Inside a value reached through a case-insensitive key match, where ignition-validate's
     /// unused-key check does not go.
     private var quiet = 0
+    /// The Butane keys from the top to the mapping being read (list items add nothing).
+    private var path: [String] = []
 
     package init(dialect: Dialect, strict: Bool = false) {
         self.dialect = dialect
@@ -90,7 +92,11 @@ package struct ConfigReader {
             }
             seen[identity] = keyNode.location
             let exact = known.contains(where: { $0.name == key })
-            if field == nil && refuseUnknownKeys {
+            if field == nil, case .butane(let spec) = dialect, let message = ConfigSchema.keyOfAnotherSpec(path + [key], in: spec) {
+                // A field of another spec (or variant): butane warns and drops it; a located error
+                // here, wherever the key comes from (also behind aliases and merge keys).
+                if reportedUnknown.insert(keyNode.location).inserted { diagnostics.error(message, at: keyNode.location) }
+            } else if field == nil && refuseUnknownKeys {
                 // The merge key itself is applied above, not a field.
                 if !Self.isMergeKey(keyNode), reportedUnknown.insert(keyNode.location).inserted {
                     var message = "unknown key '\(key)'"
@@ -108,7 +114,9 @@ package struct ConfigReader {
             }
             guard let field else { continue }
             if !exact { quiet += 1 }
+            path.append(key)
             let value = read(valueNode, as: field.type, name: key)
+            path.removeLast()
             if !exact { quiet -= 1 }
             if let value {
                 entries.append(ConfigEntry(key: field.key, keyLocation: keyNode.location, node: value))

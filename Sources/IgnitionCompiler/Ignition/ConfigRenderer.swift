@@ -24,8 +24,11 @@ package enum ConfigRenderer {
         let pointer = field.flags.contains(.pointer)
         switch type {
         case .object(let name):
-            // A nil pointer to a struct is not written at all, whatever its required fields.
+            // A nil pointer to a struct is not written at all, whatever its required fields; nor is
+            // a struct that is Go's zero value (butane's JSON encoder omits those), even when it
+            // has required fields (3.0.0's `replace`, whose `source` is a required pointer).
             if pointer && node?.isObject != true { return nil }
+            if !required, !pointer, isGoZero(node, type: name, version: version) { return nil }
             let rendered = object(node ?? .object(), type: name, version: version)
             // A pointer to a struct (clevis in 3.2) is written when set, even empty.
             if case .object(let pairs) = rendered, pairs.isEmpty, !required, !(pointer && node?.isObject == true) { return nil }
@@ -41,11 +44,30 @@ package enum ConfigRenderer {
             })
         case .string, .int, .bool:
             guard let node, let value = scalar(node, type) else {
-                if required { return zero(type) }
+                // A required pointer left nil is written as null, as Go writes it.
+                if required { return pointer ? .null : zero(type) }
                 return nil
             }
             if !pointer && !required && isZero(value) { return nil }
             return value
+        }
+    }
+
+    /// Whether `node`, read as `type`, is Go's zero value: no field set, or only non-pointer
+    /// fields set to their zero (a pointer set to anything is not zero).
+    private static func isGoZero(_ node: ConfigNode?, type: String, version: IgnitionSpecVersion) -> Bool {
+        guard let node, node.isObject else { return true }
+        return ConfigSchema.ignitionFields(of: type, version: version).allSatisfy { field in
+            guard let value = node[field.json!], !value.isNull else { return true }
+            if field.flags.contains(.pointer) { return false }
+            switch (field.type, value.value) {
+            case (.object(let name), _): return isGoZero(value, type: name, version: version)
+            case (.list, .list(let items)): return items.isEmpty
+            case (.string, .string(let s)): return s.isEmpty
+            case (.int, .int(let n)): return n == 0
+            case (.bool, .bool(let b)): return !b
+            default: return false
+            }
         }
     }
 

@@ -125,6 +125,33 @@ package enum ConfigSchema {
         fieldsByVersion[version.rawValue][type] ?? []
     }
 
+    /// Whether `spec`'s schema has the Butane field at `path` (Butane keys from the top).
+    package static func hasButaneField(_ path: [String], in spec: ButaneSpec) -> Bool {
+        var type = "Config"
+        for (index, key) in path.enumerated() {
+            guard let field = object(type).fields.first(where: { $0.butane == key && $0.specs.has(spec) }) else { return false }
+            if index == path.count - 1 { return true }
+            switch field.type {
+            case .object(let name), .list(.object(let name)): type = name
+            default: return false
+            }
+        }
+        return false
+    }
+
+    /// Why a Butane key that `spec` lacks is refused, when another spec has it: butane reports
+    /// it unused and drops its value; igncc names the first spec with it. Nil for a key no spec has.
+    package static func keyOfAnotherSpec(_ path: [String], in spec: ButaneSpec) -> String? {
+        guard let key = path.last else { return nil }
+        let having = ButaneSpec.all.filter { hasButaneField(path, in: $0) }
+        if let first = having.first(where: { $0.variant == spec.variant }) {
+            let when = first.index > spec.index ? "needs \(first.name) or newer" : "is not in \(spec.name)"
+            return "unused key \(key); '\(key)' \(when)"
+        }
+        guard let other = having.first else { return nil }
+        return "unused key \(key); '\(key)' is in no \(spec.variant.rawValue) spec (\(other.name) or newer has it)"
+    }
+
     /// `ignitionFields` for every type and version, computed once: renderers ask per node.
     private static let fieldsByVersion: [[String: [Field]]] = IgnitionSpecVersion.allCases.map { version in
         byName.mapValues { type in type.fields.filter { $0.json != nil && $0.ignition.has(version) } }

@@ -3,7 +3,8 @@ import Testing
 @testable import IgnitionCompiler
 
 /// The Butane corpus: each `valid/*.bu` beside the Ignition the real butane (v0.29.0) wrote for it,
-/// recorded once with `butane --strict --files-dir files-dir`. igncc must give the same config
+/// recorded once with `butane --strict --files-dir files-dir`, and each `docs/*.bu`, an example of
+/// butane's public documentation as written, with `docs/files-dir`. igncc must give the same config
 /// once data URLs (and gzip) are decoded: butane gzips large contents, igncc never does.
 struct ButaneCorpusTests {
     static let directory = TestPaths.fixtures.appendingPathComponent("butane")
@@ -14,12 +15,23 @@ struct ButaneCorpusTests {
         return names.filter { $0.hasSuffix(".bu") }.sorted()
     }
 
-    @Test(arguments: corpus("valid"))
-    func translatesLikeButane(_ name: String) throws {
-        let path = Self.directory.appendingPathComponent("valid/\(name)").path
+    /// `valid/NAME` and `docs/NAME`, each read with its files directory.
+    static func translatable() -> [String] {
+        corpus("valid").map { "valid/" + $0 } + corpus("docs").map { "docs/" + $0 }
+    }
+
+    static func filesDirectory(of entry: String) -> String {
+        entry.hasPrefix("docs/") ? directory.appendingPathComponent("docs/files-dir").path : filesDir
+    }
+
+    @Test(arguments: translatable())
+    func translatesLikeButane(_ entry: String) throws {
+        let path = Self.directory.appendingPathComponent(entry).path
+        let name = String(entry.split(separator: "/").last!)
         let expectedPath = String(path.dropLast(3)) + ".ign"
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        let result = Butane.translate(bytes: bytes, file: name, options: ButaneOptions(strict: true, filesDirectory: Self.filesDir))
+        let result = Butane.translate(bytes: bytes, file: name,
+                                      options: ButaneOptions(strict: true, filesDirectory: Self.filesDirectory(of: entry)))
         let rendered = result.diagnostics.sorted.map { DiagnosticRenderer(sources: [:]).render($0) }.joined()
         #expect(result.diagnostics.all.isEmpty, "\(rendered)")
         let ours = try #require(result.json())
@@ -31,15 +43,17 @@ struct ButaneCorpusTests {
 
     /// `--target butane` writes Butane back from Ignition: each expected config of the corpus,
     /// written as Butane and translated again, is the same config.
-    @Test(arguments: corpus("valid"))
-    func butaneWriterRoundTrips(_ name: String) throws {
-        let path = Self.directory.appendingPathComponent("valid/\(name.dropLast(3)).ign").path
+    @Test(arguments: translatable())
+    func butaneWriterRoundTrips(_ entry: String) throws {
+        let path = Self.directory.appendingPathComponent("\(entry.dropLast(3)).ign").path
+        let name = String(entry.split(separator: "/").last!)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         var diagnostics = Diagnostics()
         let root = try #require(JSONParser().parse(bytes, file: name, diagnostics: &diagnostics))
         let versionText = try #require(JSONValueProbe.version(of: bytes))
         let version = try #require(IgnitionSpecVersion(string: versionText))
-        let spec = try #require(ButaneSpec.find(variant: .fcos, ignition: version))
+        // The fcos spec of that Ignition version (experimental ones included: 3.7.0-experimental).
+        let spec = try #require(ButaneSpec.all.last { $0.variant == .fcos && $0.ignition == version })
         var reader = ConfigReader(dialect: .ignition(version))
         let config = reader.read(root, as: "Config")
         #expect(reader.diagnostics.all.isEmpty)
@@ -56,9 +70,55 @@ struct ButaneCorpusTests {
         }
     }
 
+    /// Every Ignition config butane wrote for the corpus passes `igncc validate` silently, as it
+    /// passed ignition-validate v2.26.0 when recorded.
+    @Test(arguments: translatable())
+    func expectedConfigsValidate(_ entry: String) throws {
+        let path = Self.directory.appendingPathComponent("\(entry.dropLast(3)).ign").path
+        let result = IgnitionValidation.validate(bytes: try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))), file: path)
+        #expect(result.all.isEmpty, "\(result.all.map(\.message))")
+    }
+
     @Test func corpusIsLarge() {
         #expect(Self.corpus("valid").count >= 60)
         #expect(Self.corpus("invalid").count >= 50)
+        #expect(Self.corpus("docs").count >= 59)
+    }
+
+    /// Every variant and version igncc translates has configs in the corpus.
+    @Test func everySpecHasConfigs() throws {
+        var seen = Set<String>()
+        for entry in Self.translatable() {
+            let text = try String(contentsOf: Self.directory.appendingPathComponent(entry), encoding: .utf8)
+            let lines = text.split(separator: "\n")
+            let variant = lines.first { $0.hasPrefix("variant: ") }?.dropFirst("variant: ".count)
+            let version = lines.first { $0.hasPrefix("version: ") }?.dropFirst("version: ".count)
+            if let variant, let version { seen.insert("\(variant) \(version)") }
+        }
+        for spec in ButaneSpec.all {
+            #expect(seen.contains(spec.name), "no corpus config for \(spec.name)")
+        }
+    }
+
+    /// A field its spec lacks, one file per family (nodes, resources, mount units, HTTP, LUKS,
+    /// boot_device, grub, kernel arguments, local files, tree owners, quadlets; fcos and flatcar):
+    /// butane warns `unused key X` and drops the value; igncc refuses it even without --strict,
+    /// at the key, naming the first spec that has it.
+    @Test(arguments: corpus("invalid").filter { name in
+        ["015", "024", "025", "026", "028", "029", "030", "031", "032", "189", "190", "191", "192", "193", "194", "195",
+         "196", "197", "210", "211"].contains(String(name.prefix(3)))
+    })
+    func fieldsOfOtherSpecsAreErrors(_ name: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: Self.directory.appendingPathComponent("invalid/\(name)")))
+        let result = Butane.translate(bytes: bytes, file: name, options: ButaneOptions(strict: false, filesDirectory: Self.filesDir))
+        #expect(result.json() == nil)
+        let errors = result.diagnostics.all.filter { $0.severity == .error }
+        #expect(!errors.isEmpty)
+        for error in errors {
+            #expect(error.message.hasPrefix("unused key "), "\(error.message)")
+            #expect(error.message.contains(" or newer"), "\(error.message)")
+            #expect(error.location != nil)
+        }
     }
 
     /// Each `invalid/*.bu` is refused (with --strict, as butane was run), and igncc's report is
