@@ -58,16 +58,20 @@ public enum Butane {
         reader.refuseUnknownKeys = options.refuseUnknownKeys
         let source = reader.read(root, as: "Config")
         diagnostics.append(contentsOf: reader.diagnostics.all)
-        if diagnostics.hasErrors {
+        // Fields of another spec are left out of the source, as butane leaves them out: the
+        // rest is still checked, so that every problem is reported at once.
+        if diagnostics.all.filter({ $0.severity == .error }).count > reader.otherSpecFields {
             return ButaneResult(config: nil, spec: spec, diagnostics: finish(diagnostics, options))
         }
+        let blocked = diagnostics.hasErrors
         var translator = ButaneTranslator(spec: spec, options: options, source: source)
         translator.checkSource()
         let config = translator.translate()
         diagnostics.append(contentsOf: translator.diagnostics.all)
-        if !diagnostics.hasErrors {
+        if diagnostics.all.filter({ $0.severity == .error }).count == reader.otherSpecFields {
             diagnostics.append(contentsOf: IgnitionValidator(version: spec.ignition).validate(config))
         }
+        if blocked { return ButaneResult(config: nil, spec: spec, diagnostics: finish(diagnostics, options)) }
         return ButaneResult(config: diagnostics.hasErrors ? nil : config, spec: spec, diagnostics: finish(diagnostics, options))
     }
 

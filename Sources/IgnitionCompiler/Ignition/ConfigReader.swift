@@ -24,6 +24,9 @@ package struct ConfigReader {
     private var quiet = 0
     /// The Butane keys from the top to the mapping being read (list items add nothing).
     private var path: [String] = []
+    /// How many of the errors are fields of another spec, left out of the tree: the rest of the
+    /// document still reads as butane reads it, so its other problems can be reported too.
+    package private(set) var otherSpecFields = 0
 
     package init(dialect: Dialect, strict: Bool = false) {
         self.dialect = dialect
@@ -95,7 +98,10 @@ package struct ConfigReader {
             if field == nil, case .butane(let spec) = dialect, let message = ConfigSchema.keyOfAnotherSpec(path + [key], in: spec) {
                 // A field of another spec (or variant): butane warns and drops it; a located error
                 // here, wherever the key comes from (also behind aliases and merge keys).
-                if reportedUnknown.insert(keyNode.location).inserted { diagnostics.error(message, at: keyNode.location) }
+                if reportedUnknown.insert(keyNode.location).inserted {
+                    diagnostics.error(message, at: keyNode.location)
+                    otherSpecFields += 1
+                }
             } else if field == nil && refuseUnknownKeys {
                 // The merge key itself is applied above, not a field.
                 if !Self.isMergeKey(keyNode), reportedUnknown.insert(keyNode.location).inserted {

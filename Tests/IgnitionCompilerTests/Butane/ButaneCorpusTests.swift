@@ -121,6 +121,26 @@ struct ButaneCorpusTests {
         }
     }
 
+    /// A field of another spec is left out, as butane leaves it out, and the rest is still
+    /// checked: butane's own rules and Ignition's are reported in the same run.
+    @Test func otherSpecFieldsDoNotHideOtherProblems() {
+        func report(_ text: String) -> [String] {
+            let result = Butane.translate(bytes: Array(text.utf8), file: "x.bu")
+            #expect(result.json() == nil)
+            return result.diagnostics.sorted.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0): \($0.message)" }
+        }
+        // butane's own rules (here the layouts of fcos 1.5.0) are checked…
+        #expect(report("variant: fcos\nversion: 1.5.0\nboot_device:\n  layout: s390x-eckd\n  luks:\n    device: /dev/dasda\n") == [
+            "4:11: layout must be one of: aarch64, ppc64le, x86_64",
+            "6:5: unused key device; 'device' needs fcos 1.6.0 or newer",
+        ])
+        // …and when they pass, Ignition's rules on the config written.
+        #expect(report("variant: fcos\nversion: 1.0.0\nstorage:\n  trees: []\n  files:\n    - path: relative/path\n") == [
+            "4:3: unused key trees; 'trees' needs fcos 1.1.0 or newer",
+            "6:13: path not absolute",
+        ])
+    }
+
     /// Each `invalid/*.bu` is refused (with --strict, as butane was run), and igncc's report is
     /// exactly `NNN.igncc` (recorded with IGNCC_RECORD=1 after comparing it with butane's
     /// `NNN.expected`: same rule, same place, in igncc's FILE:LINE:COL form).
