@@ -28,12 +28,16 @@ public enum OperatingSystem: String, Sendable, CaseIterable {
     case flatcar
 }
 
-/// The Ignition config spec version a host's config is written in.
+/// The Ignition config spec version a host's config is written in: the stable specs from 3.3.0
+/// (older ones are for reading; experimental ones are never generated).
 public enum IgnitionSpec: String, Sendable, CaseIterable, Comparable {
     case v3_3_0 = "3.3.0"
     case v3_4_0 = "3.4.0"
     case v3_5_0 = "3.5.0"
+    case v3_6_0 = "3.6.0"
 
+    /// 3.4.0: the newest spec both fcos and flatcar have a Butane spec for (flatcar 1.1.0), and
+    /// one that images with an Ignition older than 2.26 (the first to take 3.6.0) still read.
     public static let `default` = IgnitionSpec.v3_4_0
 
     public static func < (a: IgnitionSpec, b: IgnitionSpec) -> Bool {

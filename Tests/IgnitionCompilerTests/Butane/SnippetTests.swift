@@ -197,6 +197,67 @@ import Testing
         ])
     }
 
+    /// The same for Ignition 3.6.0: no stable flatcar spec writes it (flatcar 1.2.0-experimental
+    /// writes 3.7.0-experimental and is never chosen).
+    @Test func flatcarOnIgnition36HasNoButane() throws {
+        let site = try #require(load(Self.site(node2: "    os: flatcar\n    ignition_version: 3.6.0")).compilable)
+        #expect(Compiler.check(site, targets: [.butane], explicit: true).all.map(\.message) == [
+            "no Butane spec of flatcar produces Ignition 3.6.0: out/butane has no file for host 'node2'",
+        ])
+        #expect(diagnose(Self.site(node2: "    os: flatcar\n    ignition_version: 3.6.0\n    butane: {storage: {}}")) == [
+            "site.yaml:26:13: error: no Butane spec of flatcar produces Ignition 3.6.0, the ignition_version of host 'node2'",
+            "site.yaml:20:3: note: the host is here",
+        ])
+    }
+
+    /// An fcos host on Ignition 3.6.0 is written in Butane fcos 1.7.0, and reads its snippets as
+    /// fcos 1.7.0: a tree's owner and modes are taken, a setuid mode is no longer warned about.
+    /// The default 3.4.0 (fcos 1.5.0) refuses those tree fields, naming the spec that has them.
+    @Test func fcosOnIgnition36IsButane17() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("tree/bin"), withIntermediateDirectories: true)
+        try dir.write("tree/bin/tool", "#!/bin/sh\n")
+        let snippet = """
+            butane:
+              storage:
+                trees:
+                  - {local: tree, path: /opt/site, user: {name: core}, file_mode: 0750}
+                files:
+                  - {path: /usr/local/bin/suid, mode: 04755, contents: {inline: x}}
+        """
+        try dir.write("site.yaml", Self.site(node2: "    ignition_version: 3.6.0\n" + snippet))
+        let loaded = Compiler.load(path: dir.file("site.yaml"))
+        #expect(loaded.diagnostics.all.isEmpty, "\(loaded.diagnostics.all.map(\.message))")
+        let site = try #require(loaded.compilable)
+        let config = try #require(site.mergedConfigs["node2"])
+        let tool = try #require(config["storage"]?["files"]?.items.first { $0["path"]?.string == "/opt/site/bin/tool" })
+        #expect(tool["mode"]?.int == 0o750)
+        #expect(tool["user"]?["name"]?.string == "core")
+
+        let outputs = Compiler.build(site, options: BuildOptions(targets: [.ignition, .butane]))
+        let ignition = try #require(outputs.first { $0.relativePath == "ignition/node2.ign" })
+        #expect(JSONValueProbe.version(of: ignition.contents) == "3.6.0")
+        #expect(IgnitionValidation.validate(bytes: ignition.contents, file: "node2.ign").all.isEmpty)
+        let butane = try #require(outputs.first { $0.relativePath == "butane/node2.bu" })
+        let text = String(decoding: butane.contents, as: UTF8.self)
+        #expect(text.contains("\nvariant: fcos\nversion: 1.7.0\n"))
+        // The Butane document translates back to the same Ignition config.
+        let again = Butane.translate(bytes: butane.contents, file: "node2.bu", options: ButaneOptions(strict: true))
+        #expect(again.diagnostics.all.isEmpty, "\(again.diagnostics.all.map(\.message))")
+        #expect(try IgnitionNormalizer.canonical(Data(try #require(again.json()))) == IgnitionNormalizer.canonical(Data(ignition.contents)))
+        // node1 keeps the default, 3.4.0, written as fcos 1.5.0.
+        let node1 = try #require(outputs.first { $0.relativePath == "butane/node1.bu" })
+        #expect(String(decoding: node1.contents, as: UTF8.self).contains("\nversion: 1.5.0\n"))
+
+        try dir.write("site.yaml", Self.site(node2: snippet))
+        #expect(Compiler.load(path: dir.file("site.yaml")).diagnostics.all.map(\.message) == [
+            "unused key user; 'user' needs fcos 1.7.0 or newer",
+            "unused key file_mode; 'file_mode' needs fcos 1.7.0 or newer",
+            "setuid/setgid/sticky bits are not supported or functional in spec versions older than 3.6.0",
+        ])
+    }
+
     /// In a site, a misspelt key is an error, not butane's warning: `contnets:` would otherwise
     /// give a unit with no contents and the build would go on. `igncc butane` keeps butane's
     /// warning for the same text.

@@ -74,7 +74,7 @@ import Testing
 
     @Test func ignitionVersionIsChecked() {
         #expect(diagnose(minimalSite.replacingOccurrences(of: "  os: fcos", with: "  os: fcos\n  ignition_version: 3.2.0")) == [
-            "site.yaml:6:21: error: '3.2.0' is not a valid 'ignition_version'; expected one of '3.3.0', '3.4.0', '3.5.0'; did you mean '3.3.0'?",
+            "site.yaml:6:21: error: '3.2.0' is not a valid 'ignition_version'; expected one of '3.3.0', '3.4.0', '3.5.0', '3.6.0'; did you mean '3.3.0'?",
         ])
     }
 

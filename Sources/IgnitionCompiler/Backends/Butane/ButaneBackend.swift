@@ -13,7 +13,7 @@ enum ButaneBackend {
         }.compactMap { $0 }
     }
 
-    /// Hosts whose config no Butane spec can express (flatcar with Ignition 3.5.0).
+    /// Hosts whose config no stable Butane spec can express (flatcar with Ignition 3.5.0 or 3.6.0).
     static func inexpressible(in site: Site) -> [Host] {
         site.hosts.filter { host in
             guard let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue) else { return true }
