@@ -6,7 +6,7 @@ import IgnitionCompiler
 struct ButaneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "butane",
-        abstract: "Translate a Butane config (fcos 1.0.0–1.8.0-experimental, flatcar 1.0.0–1.2.0-experimental) to Ignition, as butane does.")
+        abstract: "Translate a Butane config (fcos 1.0.0–1.8.0-experimental, flatcar 1.0.0–1.2.0-experimental, r4e 1.0.0–1.2.0-experimental, fiot 1.0.0–1.1.0-experimental) to Ignition, as butane does.")
 
     @Flag(name: .shortAndLong, help: "Fail on any warning.")
     var strict = false

@@ -2,6 +2,9 @@
 package struct ButaneSpec: Sendable, Equatable {
     package enum Variant: String, Sendable {
         case fcos, flatcar
+        /// RHEL for Edge and Fedora IoT: base fields only, without disks, filesystems, LUKS, RAID
+        /// or kernel arguments (the image is installed as a whole).
+        case r4e, fiot
     }
 
     package let variant: Variant
@@ -26,6 +29,11 @@ package struct ButaneSpec: Sendable, Equatable {
         (.flatcar, "1.0.0", 4, .v3_3),
         (.flatcar, "1.1.0", 5, .v3_4),
         (.flatcar, "1.2.0-experimental", 8, .v3_7),
+        (.r4e, "1.0.0", 4, .v3_3),
+        (.r4e, "1.1.0", 5, .v3_4),
+        (.r4e, "1.2.0-experimental", 8, .v3_7),
+        (.fiot, "1.0.0", 5, .v3_4),
+        (.fiot, "1.1.0-experimental", 8, .v3_7),
     ].enumerated().map { index, spec in
         ButaneSpec(variant: spec.0, version: spec.1, base: spec.2, ignition: spec.3, index: index)
     }

@@ -214,6 +214,17 @@ struct ButaneTranslator {
                 }
             }
         }
+        if spec.variant == .r4e || spec.variant == .fiot {
+            // What these images take as a whole: butane filters it out of the Ignition it writes.
+            let refused = [(source["kernelArguments"], "kernel argument customization is not supported in this spec version"),
+                           (storage?["disks"], "disk customization is not supported in this spec version"),
+                           (storage?["filesystems"], "filesystem customization is not supported in this spec version"),
+                           (storage?["luks"], "luks is not supported in this spec version"),
+                           (storage?["raid"], "raid is not supported in this spec version")]
+            for (node, message) in refused {
+                if let node, !Self.isZero(node) { diagnostics.error(message, at: node.location) }
+            }
+        }
         if spec.base >= 8 { checkQuadlets() }
         if spec.isFCOS {
             checkBootDevice()
