@@ -152,6 +152,9 @@ public struct Kubernetes: Sendable {
     public struct API: Sendable {
         public var name: Located<String>
         public var vip: Located<IPv4Address>?
+        /// More addresses the API name resolves to, after the VIP (or the control planes' node
+        /// addresses): in its A record set and in the certificates' SANs.
+        public var extraAddresses: [Located<IPv4Address>] = []
         /// Who answers on the VIP; nil means kube-vip when there is a VIP.
         public var provider: Located<VIPProvider>?
         /// How kube-vip announces the VIP; nil means ARP.
