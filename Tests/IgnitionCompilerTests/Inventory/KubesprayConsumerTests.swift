@@ -96,7 +96,7 @@ import InventoryGen
             cluster: #"""
                 {"kube_version": "1.35.4", "kube_network_plugin": "calico", "kube_pods_subnet": "10.233.64.0/18",
                  "kube_service_addresses": "10.233.0.0/18", "cluster_name": "cluster.local",
-                 "supplementary_addresses_in_ssl_keys": ["kube", "kube.lacave.info"], "kube_proxy_mode": "ipvs"}
+                 "supplementary_addresses_in_ssl_keys": ["kube", "kube.lacave.info", "192.168.1.22"], "kube_proxy_mode": "ipvs"}
                 """#,
             hosts: [
                 ("kube01", #"{"ansible_host": "192.168.1.21", "ip": "192.168.1.21", "etcd_member_name": "etcd1", \#(fcos)}"#, true),
