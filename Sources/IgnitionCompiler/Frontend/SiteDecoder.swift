@@ -117,12 +117,13 @@ struct SiteDecoder {
 
     private mutating func decodeLibvirt(_ node: YAMLNode, network: String) -> LibvirtNetwork? {
         guard let reader = MappingReader(node, what: "'libvirt' of network '\(network)'",
-                                         allowed: ["mode", "bridge", "dhcp_range"], diagnostics: &diagnostics) else { return nil }
+                                         allowed: ["mode", "bridge", "address", "dhcp_range"], diagnostics: &diagnostics) else { return nil }
         var mode = Located(LibvirtNetwork.Mode.nat, at: node.location)
         if let modeNode = reader.value("mode"), let parsed = enumeration(modeNode, field: "mode", as: LibvirtNetwork.Mode.self) {
             mode = parsed
         }
         let bridge = reader.value("bridge").flatMap { Scalars.string($0, field: "bridge", diagnostics: &diagnostics) }
+        var address = reader.value("address").flatMap { ipv4Address($0, field: "address") }
         var range: (start: Located<IPv4Address>, end: Located<IPv4Address>)?
         if let rangeNode = reader.value("dhcp_range"), let items = Scalars.list(rangeNode, field: "dhcp_range", diagnostics: &diagnostics) {
             if items.count != 2 {
@@ -132,7 +133,26 @@ struct SiteDecoder {
                 range = (start, end)
             }
         }
-        return LibvirtNetwork(mode: mode, bridge: bridge, dhcpRange: range)
+        if mode.value == .bridge {
+            // libvirt's bridge mode (formatnetwork): the VMs join a bridge the lab host already has
+            // on the real network; libvirt neither creates it nor puts an address or dnsmasq on it.
+            let note = [Diagnostic.Note("mode 'bridge' set here", at: mode.location)]
+            if bridge == nil {
+                diagnostics.error("mode 'bridge' attaches the VMs to an existing bridge of the lab host: 'bridge' must name it",
+                                  at: mode.location)
+            }
+            if let n = reader.value("address") {
+                diagnostics.error("'address' does not apply to mode 'bridge': the lab host's address on that bridge is its own, not libvirt's",
+                                  at: n.location, notes: note)
+                address = nil
+            }
+            if let n = reader.value("dhcp_range") {
+                diagnostics.error("'dhcp_range' does not apply to mode 'bridge': libvirt serves no DHCP there (the real network's server does)",
+                                  at: n.location, notes: note)
+                range = nil
+            }
+        }
+        return LibvirtNetwork(mode: mode, bridge: bridge, dhcpRange: range, address: address)
     }
 
     // MARK: Shared value readers

@@ -130,10 +130,15 @@ public struct Network: Sendable {
 }
 
 public struct LibvirtNetwork: Sendable {
-    public enum Mode: String, Sendable, CaseIterable { case nat, route, isolated }
+    /// `bridge` attaches the VMs to an existing host bridge (`bridge` names it): libvirt gives
+    /// the lab host no address there and serves no DHCP.
+    public enum Mode: String, Sendable, CaseIterable { case nat, route, isolated, bridge }
     public var mode: Located<Mode>
     public var bridge: Located<String>?
     public var dhcpRange: (start: Located<IPv4Address>, end: Located<IPv4Address>)?
+    /// The lab host's address on the bridge; nil means the default (the gateway, else the first
+    /// free address: see InventoryGen's `LibvirtLab.hostAddress`).
+    public var address: Located<IPv4Address>? = nil
 }
 
 public struct Kubernetes: Sendable {
@@ -152,6 +157,9 @@ public struct Kubernetes: Sendable {
     public struct API: Sendable {
         public var name: Located<String>
         public var vip: Located<IPv4Address>?
+        /// More addresses the API name resolves to, after the VIP (or the control planes' node
+        /// addresses): in its A record set and in the certificates' SANs.
+        public var extraAddresses: [Located<IPv4Address>] = []
         /// Who answers on the VIP; nil means kube-vip when there is a VIP.
         public var provider: Located<VIPProvider>?
         /// How kube-vip announces the VIP; nil means ARP.

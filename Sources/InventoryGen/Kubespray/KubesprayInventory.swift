@@ -141,8 +141,13 @@ extension KubesprayInventory {
             vars.append(YAMLEntry("container_manager", .string(manager.value)))
         }
         if let api = k?.api, let domainName = apiDomainName(site) {
+            // Every address the API name resolves to. Kubespray adds the control planes' own
+            // addresses itself; the VIP and the extra addresses are igncc's to add.
             var names = [YAMLValue.string(api.name.value), .string(domainName)]
-            if let vip = api.vip { names.append(.string(vip.value.description)) }
+            for entry in SiteFacts.apiAddressSet(in: site) where !entry.isHostAddress {
+                let value = YAMLValue.string(entry.address.description)
+                if !names.contains(value) { names.append(value) }
+            }
             vars.append(YAMLEntry("supplementary_addresses_in_ssl_keys", .list(names)))
         }
         vars += KubeVIP(site: site)?.clusterVariables ?? []

@@ -7,9 +7,10 @@ import InventoryGen
 /// sample and on a site with the cases the samples lack. Groups and every host's variables are
 /// compared as JSON, so a string that YAML 1.1 would read as a number or boolean shows.
 @Suite struct KubesprayConsumerTests {
-    /// Flatcar hosts, labels (one that YAML 1.1 would read as a boolean), a second user, a VIP,
-    /// a node network not every host is on, a DHCP host, an etcd member outside k8s_cluster,
-    /// DNS servers repeated across networks, and vars of several types.
+    /// Flatcar hosts, labels (one that YAML 1.1 would read as a boolean), a second user, a VIP
+    /// and an extra API address (both in the certificates' SANs), a node network not every host
+    /// is on, a DHCP host, an etcd member outside k8s_cluster, DNS servers repeated across
+    /// networks, and vars of several types.
     static let variety = """
     version: 1
     site: variety
@@ -57,7 +58,7 @@ import InventoryGen
       pods_cidr: 10.244.0.0/16
       services_cidr: 10.96.0.0/12
       node_network: storage
-      api: {name: api, vip: 10.1.0.100, provider: external}   # a load balancer outside the node network
+      api: {name: api, vip: 10.1.0.100, provider: external, extra_addresses: [10.2.0.100]}   # load balancers outside the node network
       vars:
         kube_proxy_mode: nftables
         enable_nodelocaldns: false
@@ -95,7 +96,7 @@ import InventoryGen
             cluster: #"""
                 {"kube_version": "1.35.4", "kube_network_plugin": "calico", "kube_pods_subnet": "10.233.64.0/18",
                  "kube_service_addresses": "10.233.0.0/18", "cluster_name": "cluster.local",
-                 "supplementary_addresses_in_ssl_keys": ["kube", "kube.lacave.info"], "kube_proxy_mode": "ipvs"}
+                 "supplementary_addresses_in_ssl_keys": ["kube", "kube.lacave.info", "192.168.1.22"], "kube_proxy_mode": "ipvs"}
                 """#,
             hosts: [
                 ("kube01", #"{"ansible_host": "192.168.1.21", "ip": "192.168.1.21", "etcd_member_name": "etcd1", \#(fcos)}"#, true),
@@ -144,7 +145,7 @@ import InventoryGen
             cluster: #"""
                 {"kube_version": "1.34.2", "kube_network_plugin": "cilium", "kube_pods_subnet": "10.244.0.0/16",
                  "kube_service_addresses": "10.96.0.0/12", "cluster_name": "cluster.local", "container_manager": "containerd",
-                 "supplementary_addresses_in_ssl_keys": ["api", "api.variety.example", "10.1.0.100"],
+                 "supplementary_addresses_in_ssl_keys": ["api", "api.variety.example", "10.1.0.100", "10.2.0.100"],
                  "kube_proxy_mode": "nftables", "enable_nodelocaldns": false, "kube_network_node_prefix": 24,
                  "some_ratio": 1.5, "dashboard_enabled": "yes"}
                 """#,
