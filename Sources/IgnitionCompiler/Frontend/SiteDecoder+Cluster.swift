@@ -2,13 +2,14 @@
 extension SiteDecoder {
     mutating func decodeKubernetes(_ node: YAMLNode) -> Kubernetes? {
         let keys = ["version", "cluster_name", "network_plugin", "container_manager", "pods_cidr", "services_cidr",
-                    "node_network", "api", "vars"]
+                    "node_network", "api", "vars", "all_vars"]
         guard let reader = MappingReader(node, what: "'kubernetes'", allowed: keys, diagnostics: &diagnostics) else { return nil }
         func string(_ key: String, _ diagnostics: inout Diagnostics) -> Located<String>? {
             reader.value(key).flatMap { Scalars.string($0, field: key, diagnostics: &diagnostics) }
         }
         let api = reader.value("api").flatMap { decodeAPI($0) }
         let vars = reader.value("vars").map { decodeVars($0, field: "kubernetes.vars") } ?? []
+        let allVars = reader.value("all_vars").map { decodeVars($0, field: "kubernetes.all_vars") } ?? []
         return Kubernetes(
             version: string("version", &diagnostics),
             clusterName: string("cluster_name", &diagnostics),
@@ -18,7 +19,8 @@ extension SiteDecoder {
             servicesCIDR: reader.value("services_cidr").flatMap { ipv4Network($0, field: "services_cidr") },
             nodeNetwork: string("node_network", &diagnostics),
             api: api,
-            vars: vars)
+            vars: vars,
+            allVars: allVars)
     }
 
     private mutating func decodeAPI(_ node: YAMLNode) -> Kubernetes.API? {

@@ -6,7 +6,7 @@ struct SiteDecoder {
     static let topLevelKeys = ["version", "site", "domain", "defaults", "roles", "networks", "hosts", "kubernetes", "dns", "serve"]
     /// Keys a host may set and `defaults` may provide.
     static let inheritedKeys = ["os", "install_disk", "user", "ssh_authorized_keys", "timezone", "butane", "ignition_version", "vm"]
-    static let hostKeys = inheritedKeys + ["roles", "labels", "nics"]
+    static let hostKeys = inheritedKeys + ["roles", "labels", "nics", "vars"]
     /// Most hosts a site may have: five times the largest benchmarked site (10,000 hosts), low
     /// enough to bound the work a site file within the input limit can ask for.
     static let maxHosts = 50_000
@@ -40,7 +40,13 @@ struct SiteDecoder {
         let name = top.required("site", diagnostics: &diagnostics).flatMap { siteName($0) }
         let domain = top.required("domain", diagnostics: &diagnostics).flatMap { domainName($0) }
         let defaultsReader = top.value("defaults").flatMap {
-            MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys, diagnostics: &diagnostics)
+            MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys + ["vars"], diagnostics: &diagnostics)
+        }
+        if let key = defaultsReader?.entries.first(where: { $0.key.value == "vars" })?.key {
+            // A default is a value each host may replace with its own; variables for every host
+            // already have their place, and a host's `vars` add to them rather than replace them.
+            diagnostics.error("'vars' is not a default: set variables for every host in 'kubernetes.all_vars' (group_vars/all), for the cluster's nodes in 'kubernetes.vars', and a host's own in its 'vars'",
+                              at: key.location)
         }
         let defaults = decodeSettings(defaultsReader, over: HostSettings(), what: "'defaults'")
         if let rolesNode = top.value("roles") { decodeRoles(rolesNode) }

@@ -144,7 +144,7 @@ import InventoryGen
           node2:
             roles: [worker]
             nics:
-              - {mac: 52:54:00:00:01:22, network: ipmi}
+              - {mac: 52:54:00:00:01:22, network: ipmi, address: 10.8.0.22}
 
         """
         let site = yaml.replacingOccurrences(of: "hosts:\n", with: "  ipmi:\n    cidr: 10.8.0.0/24\nhosts:\n")
