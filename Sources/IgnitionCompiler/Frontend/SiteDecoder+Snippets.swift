@@ -53,8 +53,9 @@ extension SiteDecoder {
             if isPath {
                 name = baseDirectory == "." || text.hasPrefix("/") ? text : baseDirectory + "/" + text
                 switch BoundedFile.read(name, limit: parser.limits.maxInputBytes) {
-                case .unreadable:
-                    diagnostics.error("cannot read Butane snippet '\(text)' (paths are relative to the site file)", at: node.location)
+                case .unreadable(let code):
+                    diagnostics.error("cannot read Butane snippet '\(text)': \(SystemError.text(code)) (paths are relative to the site file)",
+                                      at: node.location)
                     return nil
                 case .tooLarge(let size):
                     diagnostics.error(BoundedFile.tooLargeMessage(size, limit: parser.limits.maxInputBytes),

@@ -76,8 +76,8 @@ public enum Compiler {
         var diagnostics = Diagnostics()
         let limit = YAMLLimits().maxInputBytes
         switch BoundedFile.read(path, limit: limit) {
-        case .unreadable:
-            diagnostics.error("cannot read site file '\(path)'", at: nil)
+        case .unreadable(let code):
+            diagnostics.error("cannot read site file '\(path)': \(SystemError.text(code))", at: nil)
         case .tooLarge(let size):
             diagnostics.error(BoundedFile.tooLargeMessage(size, limit: limit), at: SourceLocation(file: name, line: 1, column: 1))
         case .bytes(let bytes):

@@ -35,10 +35,10 @@ struct BuildSnapshot: Sendable {
     /// is checked for a safe path; only the files `exposure` serves are read, verified and kept.
     static func load(_ root: String, exposure: ServeExposure) throws -> BuildSnapshot {
         let dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dirfd >= 0 else { throw LoadError(description: "cannot open '\(root)': \(String(cString: strerror(errno)))") }
+        guard dirfd >= 0 else { throw LoadError(description: "cannot open '\(root)': \(SystemError.text())") }
         defer { close(dirfd) }
         var info = stat()
-        guard fstat(dirfd, &info) == 0 else { throw LoadError(description: "cannot inspect '\(root)'") }
+        guard fstat(dirfd, &info) == 0 else { throw LoadError(description: "cannot inspect '\(root)': \(SystemError.text())") }
         let identity = DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         guard let sums = try? readFile(dirfd, Checksums.fileName) else {
             throw LoadError(description: "'\(root)' has no \(Checksums.fileName): it is not a tree 'igncc build' wrote")
@@ -79,7 +79,7 @@ struct BuildSnapshot: Sendable {
             let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (i == parts.count - 1 ? 0 : O_DIRECTORY)
             let next = openat(fd, part, flags)
             close(fd)
-            guard next >= 0 else { throw LoadError(description: "cannot open '\(path)': \(String(cString: strerror(errno)))") }
+            guard next >= 0 else { throw LoadError(description: "cannot open '\(path)': \(SystemError.text())") }
             fd = next
         }
         defer { close(fd) }
@@ -93,7 +93,7 @@ struct BuildSnapshot: Sendable {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw LoadError(description: "cannot read '\(path)'")
+                throw LoadError(description: "cannot read '\(path)': \(SystemError.text())")
             }
             if n == 0 { break }
             bytes += chunk[0..<n]

@@ -163,7 +163,7 @@ import Testing
 
         try dir.write("site.yaml", Self.site(top: "roles:\n  worker:\n    butane: snippets/missing.bu"))
         let missing = Compiler.load(path: dir.file("site.yaml"))
-        #expect(missing.diagnostics.all.map(\.message) == ["cannot read Butane snippet 'snippets/missing.bu' (paths are relative to the site file)"])
+        #expect(missing.diagnostics.all.map(\.message) == ["cannot read Butane snippet 'snippets/missing.bu': no such file or directory (paths are relative to the site file)"])
     }
 
     @Test func aSharedSnippetIsTranslatedOnceAndReportedOnce() {

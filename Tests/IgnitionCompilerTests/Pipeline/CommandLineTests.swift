@@ -175,6 +175,6 @@ import Testing
         defer { dir.remove() }
         let result = try runProcess(TestPaths.binary, ["check"], directory: dir.path)
         #expect(result.status == 1)
-        #expect(result.stderr == "error: cannot read site file 'site.yaml'\n1 error generated.\n")
+        #expect(result.stderr == "error: cannot read site file 'site.yaml': no such file or directory\n1 error generated.\n")
     }
 }
