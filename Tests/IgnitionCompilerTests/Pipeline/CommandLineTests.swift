@@ -56,7 +56,8 @@ import Testing
         // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars; 2 zones and
         // named.conf.zones; 1 libvirt network, 4 domains and lab.sh; hosts.json, README.txt and
         // 4 install and 4 iPXE scripts.
-        #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(dir.file("out"))\n")
+        #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(dir.file("out"))\n"
+                + "reinstall: none\nadded: kube01 kube02 kube03 kube04\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
         #expect(top == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "butane", "ignition", "install", "kubespray",
                         "libvirt", "network"])
@@ -83,7 +84,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         // 4 configs; hosts.json, README.txt, 4 install and 4 iPXE scripts; SHA512SUMS.
-        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n")
+        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n"
+                + "reinstall: none\nadded: kube01 kube02 kube03 kube04\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
         #expect(top == [".igncc-output", "SHA512SUMS", "ignition", "install"])
         let install = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/install")).sorted()

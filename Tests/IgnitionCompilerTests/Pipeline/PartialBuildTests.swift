@@ -63,8 +63,10 @@ import Testing
         let changed = try Self.variant(dir, "site.yaml", [("timezone: America/Toronto", "timezone: Europe/Paris"),
                                                           ("labels: {disktype: ssd}", "labels: {disktype: nvme}")])
         let result = try Self.igncc(["build", changed, "--target", "kubespray", "-o", out])
+        // The configs were kept as they were: no machine to reinstall, however the site changed.
         #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(out) "
-                + "(built kubespray; kept ignition, network, butane, bind-zone, libvirt, install)\n")
+                + "(built kubespray; kept ignition, network, butane, bind-zone, libvirt, install)\n"
+                + "reinstall: none (ignition not rebuilt)\n")
         let after = try Self.snapshot(out)
         #expect(Set(after.keys) == Set(before.keys))
         for (path, (bytes, mode)) in before where !path.hasPrefix("kubespray/") && path != Checksums.fileName {
@@ -209,7 +211,9 @@ import Testing
         let kubespray = try Data(contentsOf: URL(fileURLWithPath: out + "/kubespray/inventory.ini"))
         let changed = try Self.variant(dir, "site.yaml", [("timezone: America/Toronto", "timezone: Europe/Paris")])
         let result = try Self.igncc(["build", changed, "--target", "ignition", "-o", out])
-        #expect(result.stdout.hasSuffix("(built ignition, install; kept network, butane, kubespray, bind-zone, libvirt)\n"))
+        // Another time zone: every config changed, every machine to reinstall.
+        #expect(result.stdout.hasSuffix("(built ignition, install; kept network, butane, kubespray, bind-zone, libvirt)\n"
+                                        + "reinstall: kube01 kube02 kube03 kube04\n"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/kubespray/inventory.ini")) == kubespray)
         for host in ["kube01", "kube02", "kube03", "kube04"] {
             let config = try Data(contentsOf: URL(fileURLWithPath: out + "/ignition/\(host).ign"))
