@@ -75,8 +75,8 @@ struct BuildCommand: ParsableCommand {
         // for by name: they are judged as in a full build (a skip is a warning, not an error).
         let brought = targets.filter { !asked.contains($0) }
         targets = BuildTarget.allCases.filter(targets.contains)
-        var problems = Compiler.check(site, targets: asked, explicit: !names.includesAll, backends: backends)
-        problems.append(contentsOf: Compiler.check(site, targets: brought, explicit: false, backends: backends).all)
+        var problems = Compiler.check(site, targets: asked, explicit: !names.includesAll, output: output, backends: backends)
+        problems.append(contentsOf: Compiler.check(site, targets: brought, explicit: false, output: output, backends: backends).all)
         DiagnosticPrinter(sources: loaded.sources).print(problems)
         if problems.hasErrors || (options.strict && !problems.all.isEmpty) { throw ExitCode.failure }
         let buildOptions = BuildOptions(targets: targets, pretty: pretty, date: .today(), previousOutput: output,

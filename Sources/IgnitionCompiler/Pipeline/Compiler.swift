@@ -113,12 +113,13 @@ public enum Compiler {
         return LoadedSite(site: site, diagnostics: diagnostics, sources: sources)
     }
 
-    /// Problems a site has only for some targets (see `Backend.check`).
-    public static func check(_ site: Site, targets: [BuildTarget], explicit: Bool,
+    /// Problems a site has only for some targets (see `Backend.check`); `output` is the directory
+    /// a build writes (nil for `igncc check`).
+    public static func check(_ site: Site, targets: [BuildTarget], explicit: Bool, output: String? = nil,
                              backends: [any Backend] = coreBackends) -> Diagnostics {
         var diagnostics = Diagnostics()
         for backend in backends where targets.contains(backend.target) {
-            backend.check(site, explicit: explicit, into: &diagnostics)
+            backend.check(site, explicit: explicit, output: output, into: &diagnostics)
         }
         return diagnostics
     }
