@@ -7,6 +7,6 @@ struct IgnccCommand: AsyncParsableCommand {
         commandName: "igncc",
         abstract: "Compile a bare-metal Kubernetes site (site.yaml) into Ignition, network and inventory files.",
         version: Compiler.version,
-        subcommands: [CheckCommand.self, BuildCommand.self, CleanCommand.self, ServeCommand.self,
+        subcommands: [InitCommand.self, CheckCommand.self, BuildCommand.self, CleanCommand.self, ServeCommand.self,
                       ButaneCommand.self, ValidateCommand.self])
 }
