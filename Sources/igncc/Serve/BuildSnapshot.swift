@@ -25,6 +25,32 @@ struct BuildSnapshot: Sendable {
     /// Which directory this is (device and inode of the tree when it was read).
     var identity: DirectoryIdentity
 
+    /// The path of the index's `base_url` (`kubernetes` for `http://elrond.lacave/kubernetes`),
+    /// percent-decoded, without its slashes; nil when the base URL has none (or there is no index).
+    var prefix: String? { index?.base_url.flatMap(Self.prefix(ofBaseURL:)) }
+
+    /// The prefix as the start-up line shows it: `/` or `/kubernetes`.
+    var prefixPath: String { "/" + (prefix ?? "") }
+
+    /// The path of a base URL: what follows `scheme://authority`, up to a query or fragment.
+    static func prefix(ofBaseURL url: String) -> String? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let rest = url[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let path = rest[slash...].prefix { $0 != "?" && $0 != "#" }
+        let trimmed = path.split(separator: "/").joined(separator: "/")
+        guard !trimmed.isEmpty, let decoded = RequestPath.percentDecode(Substring(trimmed)),
+              RequestPath.isServable(decoded) else { return nil }
+        return decoded
+    }
+
+    /// The path a request means when it is below the prefix (`kubernetes/ignition/kube01.ign` →
+    /// `ignition/kube01.ign`, `kubernetes/boot.ipxe` → `boot.ipxe`); nil otherwise.
+    func unprefixed(_ path: String) -> String? {
+        guard let prefix, path.hasPrefix(prefix + "/") else { return nil }
+        return String(path.dropFirst(prefix.count + 1))
+    }
+
     struct LoadError: Error, CustomStringConvertible {
         var description: String
     }

@@ -111,7 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { channel in
                 let bound = channel.localAddress.flatMap { address in address.ipAddress.map { Self.display($0, address.port ?? port) } }
                 log.event("listening", ["version": Compiler.version, "address": bound ?? Self.display(host, port),
-                                        "dir": output, "files": String(first.files.count),
+                                        "dir": output, "prefix": first.prefixPath, "files": String(first.files.count),
                                         "hosts": String(first.index?.hosts.count ?? 0),
                                         "exposed": exposure.summary(assets: assets != nil)])
             },
