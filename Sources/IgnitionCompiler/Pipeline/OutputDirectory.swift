@@ -85,8 +85,9 @@ public enum OutputDirectory {
             var info = stat()
             if stat(path, &info) == 0 {
                 guard info.st_mode & S_IFMT == S_IFDIR else {
+                    let what = info.st_mode & S_IFMT == S_IFREG ? "is a file" : "is not a directory"
                     throw WriteError(description: "cannot create directory '\(missing.last ?? directory)': "
-                                     + "\(SystemError.text(ENOTDIR)) ('\(path)' is not a directory)")
+                                     + "\(SystemError.text(ENOTDIR)) ('\(path)' \(what))")
                 }
                 return missing.reversed()
             }

@@ -70,7 +70,7 @@ import Testing
         let blocked = try runProcess(TestPaths.binary, ["build", Self.lacave, "-o", dir.file("plain/sub/out")])
         #expect(blocked.status == 1)
         #expect(blocked.stderr == "igncc: error: cannot create directory '\(dir.file("plain/sub"))': not a directory "
-                + "('\(dir.file("plain"))' is not a directory)\n")
+                + "('\(dir.file("plain"))' is a file)\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["folder.yaml", "plain"])
 
         let validate = try runProcess(TestPaths.binary, ["validate", dir.file("none.ign")])
