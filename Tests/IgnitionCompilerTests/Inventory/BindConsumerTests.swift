@@ -120,7 +120,7 @@ import Testing
             server.waitUntilExit()
         }
         func query(_ name: String, _ type: String) throws -> [String] {
-            let result = try runProcess(dig, ["@127.0.0.1", "-p", String(port), "+short", "+tries=1", "+time=1", name, type])
+            let result = try runProcess(dig, ["@127.0.0.1", "-p", String(port), "+short", "+tries=3", "+time=2", name, type])
             return result.stdout.split(separator: "\n").map(String.init)
         }
         var ready = false
