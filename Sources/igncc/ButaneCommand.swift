@@ -6,7 +6,7 @@ import IgnitionCompiler
 struct ButaneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "butane",
-        abstract: "Translate a Butane config (fcos 1.0.0–1.8.0-experimental, flatcar 1.0.0–1.2.0-experimental, r4e 1.0.0–1.2.0-experimental, fiot 1.0.0–1.1.0-experimental) to Ignition, as butane does.")
+        abstract: "Translate a Butane config (fcos 1.0.0 to 1.8.0-experimental, flatcar 1.0.0 to 1.2.0-experimental, r4e 1.0.0 to 1.2.0-experimental, fiot 1.0.0 to 1.1.0-experimental) to Ignition, as butane does.")
 
     @Flag(name: .shortAndLong, help: "Fail on any warning.")
     var strict = false
@@ -47,8 +47,8 @@ struct ButaneCommand: ParsableCommand {
         DiagnosticPrinter(sources: [name: String(decoding: bytes, as: UTF8.self)]).print(result.diagnostics)
         guard let json = result.json(pretty: pretty) else { throw ExitCode.failure }
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(json)) else {
-                printError("error: cannot write '\(output)'\n")
+            if let code = SystemError.writeFile(output, json) {
+                printError("error: cannot write '\(output)': \(SystemError.text(code))\n")
                 throw ExitCode.failure
             }
         } else {
@@ -70,8 +70,8 @@ struct ButaneCommand: ParsableCommand {
             var base = (file as NSString).lastPathComponent
             for suffix in [".bu", ".yaml", ".yml"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
             let target = (directory as NSString).appendingPathComponent(base + ".ign")
-            if !FileManager.default.createFile(atPath: target, contents: Data(json)) {
-                printError("error: cannot write '\(target)'\n")
+            if let code = SystemError.writeFile(target, json) {
+                printError("error: cannot write '\(target)': \(SystemError.text(code))\n")
                 failed += 1
             }
         }

@@ -10,22 +10,22 @@ struct CleanCommand: ParsableCommand {
         abstract: "Remove targets' files from the output directory, atomically, keeping the others.",
         discussion: "Removing ignition removes install too (it pins the configs' hashes). Zone serials are remembered.")
 
-    @Argument(help: "The targets to remove: \(TargetChoice.allValueStrings.joined(separator: ", ")).")
-    var targets: [TargetChoice]
+    @Argument(help: ArgumentHelp("The targets to remove (several, or a comma list): \(TargetNames.choices.joined(separator: ", ")).",
+                                 valueName: "TARGET"),
+              completion: .list(TargetNames.choices))
+    var targets: [String]
 
     @Option(name: .shortAndLong, help: "The output directory.")
     var output = "out"
 
     func validate() throws {
         if targets.isEmpty { throw ValidationError("name at least one target to remove") }
+        _ = try TargetNames(targets, what: "igncc clean")
     }
 
     func run() throws {
         let backends = InventoryGen.allBackends
-        var removed: [BuildTarget] = []
-        for choice in targets {
-            for t in choice.targets where !removed.contains(t) { removed.append(t) }
-        }
+        var removed = try TargetNames(targets, what: "igncc clean").targets
         removed += Compiler.dependents(of: removed, backends: backends)
         do {
             guard let previous = try PreviousTree.read(output), previous.hasChecksums else {

@@ -32,9 +32,13 @@ func readInput(_ path: String) -> ([UInt8], String)? {
     if path == "-" {
         return ([UInt8](FileHandle.standardInput.readDataToEndOfFile()), "<stdin>")
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("error: cannot read '\(path)'\n")
-        return nil
+    switch BoundedFile.read(path, limit: Int.max) {
+    case .bytes(let bytes):
+        return (bytes, path)
+    case .unreadable(let code):
+        printError("error: cannot read '\(path)': \(SystemError.text(code))\n")
+    case .tooLarge:
+        printError("error: cannot read '\(path)': \(SystemError.text(EFBIG))\n")
     }
-    return ([UInt8](data), path)
+    return nil
 }

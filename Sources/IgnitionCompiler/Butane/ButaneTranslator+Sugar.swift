@@ -123,11 +123,15 @@ extension ButaneTranslator {
             diagnostics.error("local file path traverses outside the files directory", at: location)
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: full) else {
-            diagnostics.error("cannot read local file '\(path)': no such file, or not readable", at: location)
-            return nil
+        switch BoundedFile.read(full, limit: Int.max) {
+        case .bytes(let bytes):
+            return bytes
+        case .unreadable(let code):
+            diagnostics.error("cannot read local file '\(path)': \(SystemError.text(code))", at: location)
+        case .tooLarge:
+            diagnostics.error("cannot read local file '\(path)': \(SystemError.text(EFBIG))", at: location)
         }
-        return [UInt8](data)
+        return nil
     }
 
     /// `base/path`, cleaned; nil when it leaves `base`.

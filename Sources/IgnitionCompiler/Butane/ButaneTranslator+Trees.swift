@@ -31,12 +31,12 @@ extension ButaneTranslator {
                 diagnostics.error("local file path traverses outside the files directory", at: location)
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
-                diagnostics.error("cannot read tree '\(local)': no such directory", at: location)
+            var info = stat()
+            guard stat(root, &info) == 0 else {
+                diagnostics.error("cannot read tree '\(local)': \(SystemError.text())", at: location)
                 continue
             }
-            guard isDirectory.boolValue else {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
                 diagnostics.error("root of tree must be a directory", at: location)
                 continue
             }
@@ -119,8 +119,8 @@ extension ButaneTranslator {
                     }
                 case .other:
                     diagnostics.error("trees may only contain files, directories, and symlinks", at: location)
-                case .unreadable(let path):
-                    diagnostics.error("cannot read '\(path)' in tree '\(local)'", at: location)
+                case .unreadable(let path, let code):
+                    diagnostics.error("cannot read '\(path)' in tree '\(local)': \(SystemError.text(code))", at: location)
                 }
             }
         }
@@ -135,7 +135,8 @@ extension ButaneTranslator {
         case file([UInt8], executable: Bool)
         case link(String)
         case other
-        case unreadable(String)
+        /// A path that could not be read, and the error number.
+        case unreadable(String, Int32)
     }
 
     /// Walks `directory` in byte order of names, not following symlinks, each directory (the
@@ -144,7 +145,11 @@ extension ButaneTranslator {
         let manager = FileManager.default
         body(relative, .directory)
         guard let names = try? manager.contentsOfDirectory(atPath: directory) else {
-            body(relative, .unreadable(directory))
+            // Why the listing failed, in the system's words.
+            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            let code = fd < 0 ? errno : EIO
+            if fd >= 0 { close(fd) }
+            body(relative, .unreadable(directory, code))
             return
         }
         for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
@@ -152,21 +157,24 @@ extension ButaneTranslator {
             let child = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
             guard lstat(path, &info) == 0 else {
-                body(child, .unreadable(path))
+                body(child, .unreadable(path, errno))
                 continue
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 walk(path, relative: child, body)
             case S_IFREG:
-                guard let data = manager.contents(atPath: path) else {
-                    body(child, .unreadable(path))
-                    continue
+                switch BoundedFile.read(path, limit: Int.max) {
+                case .bytes(let bytes):
+                    body(child, .file(bytes, executable: info.st_mode & 0o111 != 0))
+                case .unreadable(let code):
+                    body(child, .unreadable(path, code))
+                case .tooLarge:
+                    body(child, .unreadable(path, EFBIG))
                 }
-                body(child, .file([UInt8](data), executable: info.st_mode & 0o111 != 0))
             case S_IFLNK:
                 guard let target = try? manager.destinationOfSymbolicLink(atPath: path) else {
-                    body(child, .unreadable(path))
+                    body(child, .unreadable(path, EIO))
                     continue
                 }
                 body(child, .link(target))

@@ -2,13 +2,14 @@
 extension SiteDecoder {
     mutating func decodeKubernetes(_ node: YAMLNode) -> Kubernetes? {
         let keys = ["version", "cluster_name", "network_plugin", "container_manager", "pods_cidr", "services_cidr",
-                    "node_network", "api", "vars"]
+                    "node_network", "api", "vars", "all_vars"]
         guard let reader = MappingReader(node, what: "'kubernetes'", allowed: keys, diagnostics: &diagnostics) else { return nil }
         func string(_ key: String, _ diagnostics: inout Diagnostics) -> Located<String>? {
             reader.value(key).flatMap { Scalars.string($0, field: key, diagnostics: &diagnostics) }
         }
         let api = reader.value("api").flatMap { decodeAPI($0) }
         let vars = reader.value("vars").map { decodeVars($0, field: "kubernetes.vars") } ?? []
+        let allVars = reader.value("all_vars").map { decodeVars($0, field: "kubernetes.all_vars") } ?? []
         return Kubernetes(
             version: string("version", &diagnostics),
             clusterName: string("cluster_name", &diagnostics),
@@ -18,15 +19,25 @@ extension SiteDecoder {
             servicesCIDR: reader.value("services_cidr").flatMap { ipv4Network($0, field: "services_cidr") },
             nodeNetwork: string("node_network", &diagnostics),
             api: api,
-            vars: vars)
+            vars: vars,
+            allVars: allVars)
     }
 
     private mutating func decodeAPI(_ node: YAMLNode) -> Kubernetes.API? {
-        guard let reader = MappingReader(node, what: "'kubernetes.api'", allowed: ["name", "vip", "provider", "mode", "bgp"],
+        guard let reader = MappingReader(node, what: "'kubernetes.api'", allowed: ["name", "vip", "extra_addresses", "provider", "mode", "bgp"],
                                          diagnostics: &diagnostics) else { return nil }
         let name = reader.required("name", diagnostics: &diagnostics)
             .flatMap { Scalars.string($0, field: "name", diagnostics: &diagnostics) }
         let vip = reader.value("vip").flatMap { ipv4Address($0, field: "vip") }
+        let extra = reader.value("extra_addresses").map { addressList($0, field: "extra_addresses") } ?? []
+        var listed: [IPv4Address: SourceLocation] = [:]
+        for address in extra {
+            if let first = listed[address.value] {
+                diagnostics.error("address \(address.value) is listed twice in 'extra_addresses'", at: address.location,
+                                  notes: [Diagnostic.Note("first listed here", at: first)])
+            }
+            listed[address.value] = listed[address.value] ?? address.location
+        }
         let provider = reader.value("provider").flatMap { enumeration($0, field: "provider", as: Kubernetes.API.VIPProvider.self) }
         let mode = reader.value("mode").flatMap { enumeration($0, field: "mode", as: Kubernetes.API.VIPMode.self) }
         let bgp = reader.value("bgp").flatMap { decodeBGP($0) }
@@ -53,7 +64,7 @@ extension SiteDecoder {
             diagnostics.error("'bgp' applies with 'mode: bgp'; kube-vip announces the VIP by ARP otherwise", at: n.location)
         }
         guard let name else { return nil }
-        return Kubernetes.API(name: name, vip: vip, provider: provider, mode: mode, bgp: bgp)
+        return Kubernetes.API(name: name, vip: vip, extraAddresses: extra, provider: provider, mode: mode, bgp: bgp)
     }
 
     private mutating func decodeBGP(_ node: YAMLNode) -> Kubernetes.API.BGP? {

@@ -43,18 +43,25 @@ extension SiteDecoder {
             }
         }
 
+        let vars = reader?.value("vars").map { decodeVars($0, field: "hosts.\(name.value).vars") } ?? []
+
         var nics: [NIC] = []
+        var nicsComplete = false
         if let n = reader?.value("nics") {
             if let items = Scalars.list(n, field: "nics", diagnostics: &diagnostics) {
                 if items.isEmpty { diagnostics.error("\(what) has no NICs", at: n.location) }
+                // Reading a NIC reports nothing unless some of it (its MAC, its address…) is unreadable.
+                let reported = diagnostics.all.count
                 nics = items.compactMap { decodeNIC($0, host: name.value) }
+                nicsComplete = !items.isEmpty && diagnostics.all.count == reported
             }
         } else { diagnostics.error("missing required key 'nics' in \(what)", at: missingAt) }
 
         guard let os = settings.os, let installDisk = settings.installDisk else { return nil }
         return Host(name: name, os: os, installDisk: installDisk, user: settings.user ?? Located("core", at: name.location),
                     sshAuthorizedKeys: settings.sshAuthorizedKeys ?? [], timezone: settings.timezone,
-                    butane: snippets(settings.butane, defaults: defaults.butane.count, roles: roles), roles: roles, rolesComplete: rolesComplete, labels: labels, nics: nics,
+                    butane: snippets(settings.butane, defaults: defaults.butane.count, roles: roles), roles: roles, rolesComplete: rolesComplete, nicsComplete: nicsComplete, labels: labels, vars: vars,
+                    nics: nics,
                     vm: settings.vm, ignitionVersion: settings.ignitionVersion ?? Located(.default, at: name.location),
                     location: name.location)
     }

@@ -58,8 +58,8 @@ extension SiteDecoder {
                     return nil
                 }
                 switch BoundedFile.read(name, limit: parser.limits.maxInputBytes) {
-                case .unreadable:
-                    diagnostics.error("cannot read Butane snippet '\(text)'", at: node.location)
+                case .unreadable(let code):
+                    diagnostics.error("cannot read Butane snippet '\(text)': \(SystemError.text(code))", at: node.location)
                     return nil
                 case .tooLarge(let size):
                     diagnostics.error(BoundedFile.tooLargeMessage(size, limit: parser.limits.maxInputBytes),
@@ -100,9 +100,9 @@ extension SiteDecoder {
     /// Why `path` cannot be read as a snippet file (errno's text), or nil.
     private static func fileProblem(_ path: String) -> String? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return String(cString: strerror(errno)).lowercased() }
+        guard stat(path, &info) == 0 else { return SystemError.text() }
         if info.st_mode & S_IFMT == S_IFDIR { return "it is a directory" }
-        guard access(path, R_OK) == 0 else { return String(cString: strerror(errno)).lowercased() }
+        guard access(path, R_OK) == 0 else { return SystemError.text() }
         return nil
     }
 

@@ -1,6 +1,6 @@
-/// `kubernetes.vars`: Ansible variables passed through to Kubespray as written. Every scalar
-/// keeps its text, style and tag, so that Ansible reads igncc's group_vars as it would read the
-/// user's own text; what Ansible could not read, or would read differently, is refused here.
+/// `kubernetes.vars`, `kubernetes.all_vars` and a host's `vars`: Ansible variables passed through
+/// to Kubespray as written. Every scalar keeps its text, style and tag, so that Ansible reads
+/// igncc's group_vars and host_vars as it would read the user's own text; what Ansible could not read, or would read differently, is refused here.
 extension SiteDecoder {
     /// YAML's core tags (`!!name`) that PyYAML reads into a value Ansible can hold.
     static let coreTags = ["str", "int", "float", "bool", "null", "seq", "map"]

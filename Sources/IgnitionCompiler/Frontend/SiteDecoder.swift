@@ -6,7 +6,7 @@ struct SiteDecoder {
     static let topLevelKeys = ["version", "site", "domain", "defaults", "roles", "networks", "hosts", "kubernetes", "dns", "serve"]
     /// Keys a host may set and `defaults` may provide.
     static let inheritedKeys = ["os", "install_disk", "user", "ssh_authorized_keys", "timezone", "butane", "ignition_version", "vm"]
-    static let hostKeys = inheritedKeys + ["roles", "labels", "nics"]
+    static let hostKeys = inheritedKeys + ["roles", "labels", "nics", "vars"]
     /// Most hosts a site may have: five times the largest benchmarked site (10,000 hosts), low
     /// enough to bound the work a site file within the input limit can ask for.
     static let maxHosts = 50_000
@@ -40,7 +40,13 @@ struct SiteDecoder {
         let name = top.required("site", diagnostics: &diagnostics).flatMap { siteName($0) }
         let domain = top.required("domain", diagnostics: &diagnostics).flatMap { domainName($0) }
         let defaultsReader = top.value("defaults").flatMap {
-            MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys, diagnostics: &diagnostics)
+            MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys + ["vars"], diagnostics: &diagnostics)
+        }
+        if let key = defaultsReader?.entries.first(where: { $0.key.value == "vars" })?.key {
+            // A default is a value each host may replace with its own; variables for every host
+            // already have their place, and a host's `vars` add to them rather than replace them.
+            diagnostics.error("'vars' is not a default: set variables for every host in 'kubernetes.all_vars' (group_vars/all), for the cluster's nodes in 'kubernetes.vars', and a host's own in its 'vars'",
+                              at: key.location)
         }
         let defaults = decodeSettings(defaultsReader, over: HostSettings(), what: "'defaults'")
         if let rolesNode = top.value("roles") { decodeRoles(rolesNode) }
@@ -117,12 +123,13 @@ struct SiteDecoder {
 
     private mutating func decodeLibvirt(_ node: YAMLNode, network: String) -> LibvirtNetwork? {
         guard let reader = MappingReader(node, what: "'libvirt' of network '\(network)'",
-                                         allowed: ["mode", "bridge", "dhcp_range"], diagnostics: &diagnostics) else { return nil }
+                                         allowed: ["mode", "bridge", "address", "dhcp_range"], diagnostics: &diagnostics) else { return nil }
         var mode = Located(LibvirtNetwork.Mode.nat, at: node.location)
         if let modeNode = reader.value("mode"), let parsed = enumeration(modeNode, field: "mode", as: LibvirtNetwork.Mode.self) {
             mode = parsed
         }
         let bridge = reader.value("bridge").flatMap { Scalars.string($0, field: "bridge", diagnostics: &diagnostics) }
+        var address = reader.value("address").flatMap { ipv4Address($0, field: "address") }
         var range: (start: Located<IPv4Address>, end: Located<IPv4Address>)?
         if let rangeNode = reader.value("dhcp_range"), let items = Scalars.list(rangeNode, field: "dhcp_range", diagnostics: &diagnostics) {
             if items.count != 2 {
@@ -132,7 +139,26 @@ struct SiteDecoder {
                 range = (start, end)
             }
         }
-        return LibvirtNetwork(mode: mode, bridge: bridge, dhcpRange: range)
+        if mode.value == .bridge {
+            // libvirt's bridge mode (formatnetwork): the VMs join a bridge the lab host already has
+            // on the real network; libvirt neither creates it nor puts an address or dnsmasq on it.
+            let note = [Diagnostic.Note("mode 'bridge' set here", at: mode.location)]
+            if bridge == nil {
+                diagnostics.error("mode 'bridge' attaches the VMs to an existing bridge of the lab host: 'bridge' must name it",
+                                  at: mode.location)
+            }
+            if let n = reader.value("address") {
+                diagnostics.error("'address' does not apply to mode 'bridge': the lab host's address on that bridge is its own, not libvirt's",
+                                  at: n.location, notes: note)
+                address = nil
+            }
+            if let n = reader.value("dhcp_range") {
+                diagnostics.error("'dhcp_range' does not apply to mode 'bridge': libvirt serves no DHCP there (the real network's server does)",
+                                  at: n.location, notes: note)
+                range = nil
+            }
+        }
+        return LibvirtNetwork(mode: mode, bridge: bridge, dhcpRange: range, address: address)
     }
 
     // MARK: Shared value readers

@@ -49,22 +49,31 @@ public enum Role: String, Sendable, CaseIterable {
     case controlPlane = "control-plane"
     case etcd
     case worker
+    /// A Calico BGP route reflector: Kubespray's `calico_rr` group, part of `k8s_cluster`.
+    case calicoRR = "calico-rr"
+    /// The SSH jump host Ansible reaches the other hosts through: Kubespray's `bastion` group.
+    case bastion
 
     /// A role as site.yaml may spell it: igncc's names, or Kubespray's group names, current
-    /// (`kube_control_plane`, `kube_node`) and old (`kube-master`, `kube-node`).
+    /// (`kube_control_plane`, `kube_node`, `calico_rr`) and old (`kube-master`, `kube-node`).
     public init?(spelling: String) {
         switch spelling {
         case "control-plane", "kube_control_plane", "kube-master": self = .controlPlane
         case "etcd": self = .etcd
         case "worker", "kube_node", "kube-node": self = .worker
+        case "calico-rr", "calico_rr": self = .calicoRR
+        case "bastion": self = .bastion
         default: return nil
         }
     }
 
+    /// Kubespray's `k8s_cluster`: the hosts that run a kubelet (control planes, workers, route reflectors).
+    public var isClusterNode: Bool { self != .etcd && self != .bastion }
+
     /// Why `spelling` is not a role, when it names a Kubespray group that is not one.
     static func groupProblem(_ spelling: String) -> String? {
         guard ["k8s_cluster", "k8s-cluster"].contains(spelling) else { return nil }
-        return "'\(spelling)' is Kubespray's group of all control-plane and worker hosts, not a role; list 'control-plane' and/or 'worker'"
+        return "'\(spelling)' is Kubespray's group of all control-plane, worker and route-reflector hosts, not a role; list 'control-plane' and/or 'worker'"
     }
 }
 
@@ -81,7 +90,12 @@ public struct Host: Sendable {
     /// False when some of the host's roles could not be read (already reported): site-wide
     /// role counts would then report a problem that is not there.
     package var rolesComplete = true
+    /// False when some of the host's NICs, or their addresses, could not be read (already
+    /// reported): "no static address" would then be a problem that is not there.
+    package var nicsComplete = true
     public var labels: [Located<KeyValue>]
+    /// `vars`: Ansible variables of this host alone (its host_vars), as written.
+    public var vars: AnsibleVars = []
     public var nics: [NIC]
     public var vm: VMSizing
     public var ignitionVersion: Located<IgnitionSpec>
@@ -89,7 +103,14 @@ public struct Host: Sendable {
     public var location: SourceLocation
 
     public func has(_ role: Role) -> Bool { roles.contains { $0.value == role } }
+
+    /// In Kubespray's `k8s_cluster`: a control plane, worker or route reflector.
+    public var isClusterNode: Bool { roles.contains { $0.value.isClusterNode } }
 }
+
+/// Ansible variables of site.yaml (`kubernetes.vars`, `kubernetes.all_vars`, a host's `vars`),
+/// in source order, each value kept as written (see `ConfigValue`).
+public typealias AnsibleVars = [(key: Located<String>, value: ConfigValue)]
 
 public struct KeyValue: Sendable, Equatable {
     public var key: String
@@ -134,10 +155,15 @@ public struct Network: Sendable {
 }
 
 public struct LibvirtNetwork: Sendable {
-    public enum Mode: String, Sendable, CaseIterable { case nat, route, isolated }
+    /// `bridge` attaches the VMs to an existing host bridge (`bridge` names it): libvirt gives
+    /// the lab host no address there and serves no DHCP.
+    public enum Mode: String, Sendable, CaseIterable { case nat, route, isolated, bridge }
     public var mode: Located<Mode>
     public var bridge: Located<String>?
     public var dhcpRange: (start: Located<IPv4Address>, end: Located<IPv4Address>)?
+    /// The lab host's address on the bridge; nil means the default (the gateway, else the first
+    /// free address: see InventoryGen's `LibvirtLab.hostAddress`).
+    public var address: Located<IPv4Address>? = nil
 }
 
 public struct Kubernetes: Sendable {
@@ -150,12 +176,17 @@ public struct Kubernetes: Sendable {
     /// The network whose address is each node's `ip`; defaults to the first NIC's.
     public var nodeNetwork: Located<String>?
     public var api: API?
-    /// Passed through to Kubespray's group_vars, in source order.
-    public var vars: [(key: Located<String>, value: ConfigValue)]
+    /// `vars`: passed through to Kubespray's group_vars/k8s_cluster, in source order.
+    public var vars: AnsibleVars
+    /// `all_vars`: passed through to group_vars/all (every host, etcd-only and bastion too).
+    public var allVars: AnsibleVars = []
 
     public struct API: Sendable {
         public var name: Located<String>
         public var vip: Located<IPv4Address>?
+        /// More addresses the API name resolves to, after the VIP (or the control planes' node
+        /// addresses): in its A record set and in the certificates' SANs.
+        public var extraAddresses: [Located<IPv4Address>] = []
         /// Who answers on the VIP; nil means kube-vip when there is a VIP.
         public var provider: Located<VIPProvider>?
         /// How kube-vip announces the VIP; nil means ARP.
@@ -239,7 +270,7 @@ public struct Serve: Sendable {
     }
 }
 
-/// A value of `kubernetes.vars`, kept as it was written so that Ansible reads in igncc's output
+/// A value of site.yaml's Ansible variables (`AnsibleVars`), kept as it was written so that Ansible reads in igncc's output
 /// what it would read in the user's own text: each scalar's text, quoting style and tag (`!vault`
 /// blocks byte for byte, `!unsafe` kept), each key as its own scalar, in source order. Aliases
 /// and merge keys are expanded (the meaning Ansible gives them).
@@ -265,7 +296,7 @@ public indirect enum ConfigValue: Sendable, Equatable {
     }
 }
 
-/// One scalar of `kubernetes.vars` as written.
+/// One scalar of site.yaml's Ansible variables as written.
 public struct ConfigScalar: Sendable, Equatable {
     public enum Style: Sendable, Equatable { case plain, singleQuoted, doubleQuoted, literal, folded }
 

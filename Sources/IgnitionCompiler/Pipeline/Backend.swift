@@ -14,6 +14,10 @@ public protocol Backend: Sendable {
     /// named on the command line (a site this target cannot express is then an error, not a skip).
     func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics)
 
+    /// `check` for a build into `output` (the `-o` directory as given; nil for `igncc check`), for
+    /// problems that name the tree. By default, `check(_:explicit:into:)`.
+    func check(_ site: Site, explicit: Bool, output: String?, into diagnostics: inout Diagnostics)
+
     /// The target's files, relative to the output directory.
     func files(for site: Site, options: BuildOptions) -> [OutputFile]
 
@@ -37,6 +41,9 @@ extension DerivedBackend {
 extension Backend {
     public func validate(_ site: Site, into diagnostics: inout Diagnostics) {}
     public func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {}
+    public func check(_ site: Site, explicit: Bool, output: String?, into diagnostics: inout Diagnostics) {
+        check(site, explicit: explicit, into: &diagnostics)
+    }
     public func serials(in files: [OutputFile]) -> [String: UInt32] { [:] }
 }
 

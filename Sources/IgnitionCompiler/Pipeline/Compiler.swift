@@ -76,8 +76,8 @@ public enum Compiler {
         var diagnostics = Diagnostics()
         let limit = YAMLLimits().maxInputBytes
         switch BoundedFile.read(path, limit: limit) {
-        case .unreadable:
-            diagnostics.error("cannot read site file '\(path)'", at: nil)
+        case .unreadable(let code):
+            diagnostics.error("cannot read site file '\(path)': \(SystemError.text(code))", at: nil)
         case .tooLarge(let size):
             diagnostics.error(BoundedFile.tooLargeMessage(size, limit: limit), at: SourceLocation(file: name, line: 1, column: 1))
         case .bytes(let bytes):
@@ -113,12 +113,13 @@ public enum Compiler {
         return LoadedSite(site: site, diagnostics: diagnostics, sources: sources)
     }
 
-    /// Problems a site has only for some targets (see `Backend.check`).
-    public static func check(_ site: Site, targets: [BuildTarget], explicit: Bool,
+    /// Problems a site has only for some targets (see `Backend.check`); `output` is the directory
+    /// a build writes (nil for `igncc check`).
+    public static func check(_ site: Site, targets: [BuildTarget], explicit: Bool, output: String? = nil,
                              backends: [any Backend] = coreBackends) -> Diagnostics {
         var diagnostics = Diagnostics()
         for backend in backends where targets.contains(backend.target) {
-            backend.check(site, explicit: explicit, into: &diagnostics)
+            backend.check(site, explicit: explicit, output: output, into: &diagnostics)
         }
         return diagnostics
     }

@@ -15,13 +15,14 @@ public enum OutputDirectory {
         public var description: String
     }
 
+    /// Writes the tree. Missing parent directories of `path` are created first (mode 0755), and
+    /// removed again when the write fails; the tree itself still appears in one rename.
     public static func write(_ files: [OutputFile], to path: String) throws {
-        var target = path
-        while target.count > 1 && target.hasSuffix("/") { target.removeLast() }
-        let url = URL(fileURLWithPath: target)
-        let parent = url.deletingLastPathComponent().path
-        let base = url.lastPathComponent
+        let target = trimmed(path)
+        let parent = parent(of: target)
+        let base = lastPathComponent(of: target)
         let existing = try inspect(target)
+        let madeParents = try makeParents(parent)
         removeStaleSiblings(parent: parent, base: base)
 
         let staging = parent + "/.\(base).igncc-new-\(getpid())"
@@ -49,21 +50,92 @@ public enum OutputDirectory {
             try flush(parent)
         } catch {
             removeTree(staging)
+            for directory in madeParents.reversed() { rmdir(directory) }
             throw error
         }
+    }
+
+    /// Everything `write` checks before it writes: that `path` is absent, empty or a tree igncc
+    /// wrote, and that its parent exists or can be created (nothing is created). `igncc build
+    /// --dry-run` stops here.
+    public static func check(_ path: String) throws {
+        let target = trimmed(path)
+        _ = try inspect(target)
+        _ = try missingParents(parent(of: target))
+    }
+
+    /// The directory holding `target`, as an absolute path resolved by the kernel as `target` is
+    /// (no lexical `..` folding, which a symbolic link would make wrong).
+    private static func parent(of target: String) -> String {
+        parentPath(of: target.hasPrefix("/") ? target : FileManager.default.currentDirectoryPath + "/" + target)
+    }
+
+    private static func trimmed(_ path: String) -> String {
+        var target = path
+        while target.count > 1 && target.hasSuffix("/") { target.removeLast() }
+        return target
+    }
+
+    /// The directories to create so that `directory` exists, outermost first; throws, with the
+    /// system's reason, when one of its ancestors is not a directory or cannot be looked at.
+    private static func missingParents(_ directory: String) throws -> [String] {
+        var missing: [String] = []
+        var path = directory
+        while true {
+            var info = stat()
+            if stat(path, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    let what = info.st_mode & S_IFMT == S_IFREG ? "is a file" : "is not a directory"
+                    throw WriteError(description: "cannot create directory '\(missing.last ?? directory)': "
+                                     + "\(SystemError.text(ENOTDIR)) ('\(path)' \(what))")
+                }
+                return missing.reversed()
+            }
+            // ENOTDIR: an ancestor is a file; go up to name it.
+            guard errno == ENOENT || errno == ENOTDIR else {
+                throw failure("cannot create directory '\(directory)'")
+            }
+            missing.append(path)
+            let up = parentPath(of: path)
+            guard !up.isEmpty, up != path else { return missing.reversed() }
+            path = up
+        }
+    }
+
+    /// Creates the missing parents of the tree; returns those it created, outermost first.
+    private static func makeParents(_ directory: String) throws -> [String] {
+        let missing = try missingParents(directory)
+        var made: [String] = []
+        for path in missing {
+            guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+                let error = failure("cannot create directory '\(path)'")
+                for directory in made.reversed() { rmdir(directory) }
+                throw error
+            }
+            made.append(path)
+        }
+        return made
     }
 
     /// Whether `path` holds a previous tree to replace; throws when it is something igncc must not touch.
     private static func inspect(_ path: String) throws -> Bool {
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            if errno == ENOENT { return false }
+            // Absent, or below a missing directory or a file: `missingParents` says which.
+            if errno == ENOENT || errno == ENOTDIR { return false }
             throw failure("cannot inspect '\(path)'")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw WriteError(description: "'\(path)' exists and is not a directory; refusing to replace it")
         }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 { close(fd); errno = EIO }
+            throw failure("cannot read directory '\(path)'")
+        }
         if !entries.isEmpty && !entries.contains(markerName) {
             throw WriteError(description:
                 "'\(path)' exists and was not written by igncc (it has no \(markerName)); refusing to replace it")
@@ -180,6 +252,6 @@ public enum OutputDirectory {
     }
 
     private static func failure(_ what: String) -> WriteError {
-        WriteError(description: "\(what): \(String(cString: strerror(errno)))")
+        WriteError(description: "\(what): \(SystemError.text())")
     }
 }

@@ -23,7 +23,7 @@ public struct PreviousTree: Sendable {
     public static func read(_ root: String) throws -> PreviousTree? {
         guard access(root + "/" + OutputDirectory.markerName, F_OK) == 0 else { return nil }
         var state = TreeState()
-        if let data = FileManager.default.contents(atPath: root + "/" + TreeState.fileName) {
+        if let data = try optionalFile(root + "/" + TreeState.fileName) {
             do {
                 state = try TreeState.parse(String(decoding: data, as: UTF8.self), name: root + "/" + TreeState.fileName)
             } catch {
@@ -31,7 +31,7 @@ public struct PreviousTree: Sendable {
                                 + "or remove the file to let the serials restart from the zones in the tree")
             }
         }
-        guard let sums = FileManager.default.contents(atPath: root + "/" + Checksums.fileName) else {
+        guard let sums = try optionalFile(root + "/" + Checksums.fileName) else {
             return PreviousTree(root: root, entries: [], state: state, hasChecksums: false)
         }
         let entries: [Entry]
@@ -41,6 +41,16 @@ public struct PreviousTree: Sendable {
             throw ReadError(description: "\(root)/\(Checksums.fileName): malformed line '\(error.text)'")
         }
         return PreviousTree(root: root, entries: entries, state: state, hasChecksums: true)
+    }
+
+    /// A file of the tree that may be absent; one that is there but cannot be read is an error.
+    private static func optionalFile(_ path: String) throws -> [UInt8]? {
+        switch BoundedFile.read(path, limit: Int.max) {
+        case .bytes(let bytes): return bytes
+        case .unreadable(let code) where code == ENOENT: return nil
+        case .unreadable(let code): throw ReadError(description: "cannot read '\(path)': \(SystemError.text(code))")
+        case .tooLarge: throw ReadError(description: "cannot read '\(path)': \(SystemError.text(EFBIG))")
+        }
     }
 
     /// The targets that have files in the tree, in `BuildTarget` order.
@@ -69,7 +79,7 @@ public struct PreviousTree: Sendable {
         let path = root + "/" + entry.path
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
-            let reason = errno == ENOENT ? "is missing" : "cannot be read (\(String(cString: strerror(errno))))"
+            let reason = errno == ENOENT ? "is missing" : "cannot be read (\(SystemError.text()))"
             throw ReadError(description: "'\(path)' is listed in \(Checksums.fileName) but \(reason); \(advice)")
         }
         defer { close(fd) }
@@ -93,7 +103,7 @@ public struct PreviousTree: Sendable {
                 count += n
             }
         }
-        if failed { throw ReadError(description: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        if failed { throw ReadError(description: "cannot read '\(path)': \(SystemError.text())") }
         guard Checksums.hex(of: bytes) == entry.sha512 else {
             throw ReadError(description: "'\(path)' was altered since igncc wrote it (it does not match its line in "
                             + "\(Checksums.fileName)); \(advice)")

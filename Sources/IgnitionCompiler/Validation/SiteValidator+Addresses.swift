@@ -23,25 +23,19 @@ extension SiteValidator {
         }
     }
 
-    /// Static addresses, and A records, are unique across the site.
+    /// Static addresses are unique across the hosts' NICs. (DNS A records may name any address,
+    /// a host's included: the zone rules say which of them gets the PTR.)
     mutating func checkAddresses() {
         var owners: [IPv4Address: (owner: String, location: SourceLocation)] = [:]
-        func claim(_ address: Located<IPv4Address>, by owner: String, _ diagnostics: inout Diagnostics) {
-            if let first = owners[address.value] {
-                diagnostics.error("address \(address.value) is used twice", at: address.location,
-                                  notes: [Diagnostic.Note("first used by \(first.owner)", at: first.location)])
-            } else {
-                owners[address.value] = (owner, address.location)
-            }
-        }
         for host in site.hosts {
             for nic in host.nics {
-                if let address = nic.address { claim(address, by: "host '\(host.name.value)'", &diagnostics) }
-            }
-        }
-        for record in site.dns?.records ?? [] where record.type.value == .A {
-            if let address = IPv4Address(record.value.value) {
-                claim(Located(address, at: record.value.location), by: "the DNS record '\(record.name.value)'", &diagnostics)
+                guard let address = nic.address else { continue }
+                if let first = owners[address.value] {
+                    diagnostics.error("address \(address.value) is used twice", at: address.location,
+                                      notes: [Diagnostic.Note("first used by \(first.owner)", at: first.location)])
+                } else {
+                    owners[address.value] = ("host '\(host.name.value)'", address.location)
+                }
             }
         }
     }

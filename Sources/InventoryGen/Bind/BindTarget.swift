@@ -7,6 +7,7 @@ struct BindTarget: Backend {
 
     func validate(_ site: Site, into diagnostics: inout Diagnostics) {
         checkVIP(site, &diagnostics)
+        checkAPIAddresses(site, &diagnostics)
         guard let dns = site.dns else { return }
         _ = ZonePlan.make(site, dns: dns, diagnostics: &diagnostics)
     }
@@ -18,7 +19,8 @@ struct BindTarget: Backend {
         }
     }
 
-    /// The API VIP moves between control planes: it may not be a host's own address.
+    /// The API VIP moves between control planes: it may not be a host's own address. (A DNS
+    /// record may name it: the VIP's PTR stays the API name's.)
     private func checkVIP(_ site: Site, _ diagnostics: inout Diagnostics) {
         guard let vip = site.kubernetes?.api?.vip else { return }
         for host in site.hosts {
@@ -27,9 +29,25 @@ struct BindTarget: Backend {
                                   notes: [Diagnostic.Note("host '\(host.name.value)' has it here", at: nic.address!.location)])
             }
         }
-        for record in site.dns?.records ?? [] where record.type.value == .A && IPv4Address(record.value.value) == vip.value {
-            diagnostics.error("the API VIP \(vip.value) is also the address of the DNS record '\(record.name.value)'", at: vip.location,
-                              notes: [Diagnostic.Note("the DNS record", at: record.value.location)])
+    }
+
+    /// `extra_addresses` adds to the API name's addresses: one it already has (the VIP, or a
+    /// control plane's node address) is an error, whether or not the site has a zone, since the
+    /// certificates' SANs come from the same set. (Twice in the list is the front-end's error.)
+    private func checkAPIAddresses(_ site: Site, _ diagnostics: inout Diagnostics) {
+        let set = SiteFacts.apiAddressSet(in: site)
+        for extra in set where extra.origin == .extra {
+            guard let generated = set.first(where: { $0.origin != .extra && $0.address == extra.address }) else { continue }
+            switch generated.origin {
+            case .vip:
+                diagnostics.error("extra address \(extra.address) of the API name is its VIP already", at: extra.location,
+                                  notes: [Diagnostic.Note("the VIP", at: generated.location)])
+            case .controlPlane(let host):
+                diagnostics.error("extra address \(extra.address) of the API name is already in its round robin, as the node address of control plane '\(host)'",
+                                  at: extra.location, notes: [Diagnostic.Note("control plane '\(host)' has it here", at: generated.location)])
+            case .extra:
+                break
+            }
         }
     }
 

@@ -51,8 +51,12 @@ enum ReverseZones {
             }
         }
         var placed: [[(IPv4Address, Zone.Record)]] = Array(repeating: [], count: zones.count)
+        // One PTR per address: the first pointer to it wins (a host's, then the VIP's, then the
+        // API name's extra addresses, then the A records in their order); the others share it.
+        var named: Set<IPv4Address> = []
         for pointer in pointers {
             let address = pointer.address.value
+            guard named.insert(address).inserted else { continue }
             guard let index = zones.firstIndex(where: { $0.block.contains(address) }) else {
                 guard pointer.reportIfUnplaced else { continue }
                 diagnostics.error("address \(address) of \(pointer.owner) is in no declared network, so no reverse zone can hold its PTR record ('dns.reverse' is true)",

@@ -134,18 +134,21 @@ struct ForwardZoneBuilder {
                               notes: [Diagnostic.Note("the A record of \(describe(other)) comes from here", at: other.location)])
             return
         }
-        if let vip = api.vip {
-            add(Entry(owner: owner, type: "A", data: vip.value.description, explicitTTL: nil, location: vip.location, source: .api))
-            pointers.append(.init(address: vip, target: owner, owner: "the API VIP"))
-            return
-        }
-        let addresses = SiteFacts.apiAddresses(in: site)
+        let addresses = SiteFacts.apiAddressSet(in: site)
         if addresses.isEmpty {
             diagnostics.warning("API name '\(api.name.value)' gets no A record: no control-plane host has a static address",
                                 at: api.name.location)
         }
-        for address in addresses {
-            add(Entry(owner: owner, type: "A", data: address.description, explicitTTL: nil, location: api.name.location, source: .api))
+        // A control plane's address is its host's (whose PTR names it); the VIP and an extra
+        // address get a PTR to the API name, unless a host or the VIP has the address first.
+        var added: Set<IPv4Address> = []
+        for entry in addresses where added.insert(entry.address).inserted {
+            add(Entry(owner: owner, type: "A", data: entry.address.description, explicitTTL: nil,
+                      location: entry.isHostAddress ? api.name.location : entry.location, source: .api))
+            if !entry.isHostAddress {
+                pointers.append(.init(address: Located(entry.address, at: entry.location), target: owner,
+                                      owner: entry.origin == .vip ? "the API VIP" : "'kubernetes.api.extra_addresses'"))
+            }
         }
     }
 
@@ -284,7 +287,10 @@ struct ForwardZoneBuilder {
         for (index, entry) in entries.enumerated() where entry.source == .record {
             let earlier = (byOwner[entry.owner] ?? []).filter { $0 < index }.map { entries[$0] }
             if let generated = earlier.first(where: { $0.source != .record }) {
-                let what = generated.source == .api ? "the Kubernetes API name" : "the name of \(describe(generated))"
+                var what = generated.source == .api ? "the Kubernetes API name" : "the name of \(describe(generated))"
+                if generated.source == .api && entry.type == "A" {
+                    what += "; list the address in 'kubernetes.api.extra_addresses'"
+                }
                 diagnostics.error("DNS record '\(entry.owner.relative(to: origin))' duplicates \(what)",
                                   at: entry.location, notes: [Diagnostic.Note(generated.source == .api ? "the Kubernetes API name's record comes from here"
                                                                 : "the A record of \(describe(generated)) at this name comes from here",
@@ -375,7 +381,8 @@ struct ForwardZoneBuilder {
         }
         sections.append(("hosts: the primary address at the host's name, others at <host>-<network>",
                          records { if case .host = $0.source { return true } else { return false } }))
-        let apiComment = site.kubernetes?.api?.vip != nil ? "Kubernetes API: the VIP" : "Kubernetes API: round robin over the control planes"
+        var apiComment = site.kubernetes?.api?.vip != nil ? "Kubernetes API: the VIP" : "Kubernetes API: round robin over the control planes"
+        if site.kubernetes?.api?.extraAddresses.isEmpty == false { apiComment += ", then its extra_addresses" }
         sections.append((apiComment, records { $0.source == .api }))
         sections.append(("records from site.yaml", records { $0.source == .record }))
         return Zone(origin: origin, fileName: "db." + origin.text, defaultTTL: defaultTTL,

@@ -44,9 +44,48 @@ enum SiteFacts {
         return result
     }
 
-    /// The control-plane hosts' node addresses, in host order: the API name's round-robin set.
-    static func apiAddresses(in site: Site) -> [IPv4Address] {
-        site.hosts.filter { $0.has(.controlPlane) }.compactMap { nodeAddress(of: $0, in: site) }
+    /// An address the API name resolves to, and where it comes from.
+    struct APIAddress {
+        enum Origin: Equatable {
+            case vip
+            /// A control plane's node address (without a VIP), by host name.
+            case controlPlane(String)
+            /// `kubernetes.api.extra_addresses`.
+            case extra
+        }
+        var address: IPv4Address
+        var origin: Origin
+        /// Where the address is written: the VIP, the control plane's NIC address, the extra address.
+        var location: SourceLocation
+
+        /// A control plane's own address: its host's PTR names it, and Kubespray puts it in the
+        /// certificates itself.
+        var isHostAddress: Bool {
+            if case .controlPlane = origin { return true }
+            return false
+        }
+    }
+
+    /// Every address of the API name, in zone order: the VIP, else the control planes' node
+    /// addresses (host order); then `extra_addresses`. The zone's A records and the certificates'
+    /// SANs both come from here. Duplicates are kept (they are errors of `BindTarget`).
+    static func apiAddressSet(in site: Site) -> [APIAddress] {
+        guard let api = site.kubernetes?.api else { return [] }
+        var result: [APIAddress] = []
+        if let vip = api.vip {
+            result.append(APIAddress(address: vip.value, origin: .vip, location: vip.location))
+        } else {
+            for host in site.hosts where host.has(.controlPlane) {
+                guard let address = nodeAddress(of: host, in: site),
+                      let nic = host.nics.first(where: { $0.address?.value == address }) else { continue }
+                result.append(APIAddress(address: address, origin: .controlPlane(host.name.value),
+                                         location: nic.address?.location ?? nic.location))
+            }
+        }
+        for extra in api.extraAddresses {
+            result.append(APIAddress(address: extra.value, origin: .extra, location: extra.location))
+        }
+        return result
     }
 
     /// `name` as an absolute name, with the trailing dot.

@@ -25,7 +25,7 @@ struct KubeVIP {
         return host.nics.first { $0.address?.value == address }
     }
 
-    /// kube-proxy's mode as `kubernetes.vars` sets it (Kubespray's default: ipvs); nil when
+    /// kube-proxy's mode as `vars` or `all_vars` set it (Kubespray's default: ipvs); nil when
     /// igncc cannot know it (a vault value).
     var proxyMode: String? {
         guard let entry = KubesprayDefaults.variable("kube_proxy_mode", in: site) else { return "ipvs" }
@@ -76,7 +76,8 @@ struct KubeVIP {
         return vars
     }
 
-    /// The variables igncc writes for this site, which `kubernetes.vars` may not set.
+    /// The variables igncc writes for this site, which site.yaml's variables may not set
+    /// (`KubesprayVariables`).
     var writtenVariables: [String] {
         var names = ["kube_vip_enabled", "kube_vip_controlplane_enabled", "kube_vip_address", "kube_vip_arp_enabled",
                      "kube_vip_interface", "kube_vip_bgp_enabled", "kube_vip_local_as", "kube_vip_bgppeers", "kube_vip_bgp_routerid"]

@@ -10,7 +10,7 @@ struct KubesprayInventory: Equatable {
         /// The address Kubernetes components bind to: on `kubernetes.node_network` if set.
         var ip: IPv4Address?
         var etcdMemberName: String?
-        /// `host_vars/<name>.yml`.
+        /// `host_vars/<name>.yml`: igncc's, then the host's `vars` as written.
         var variables: [YAMLEntry]
     }
 
@@ -21,9 +21,10 @@ struct KubesprayInventory: Equatable {
 
     var siteName: String
     var hosts: [HostEntry]
-    /// kube_control_plane, etcd, kube_node: the groups with hosts, in that order.
+    /// kube_control_plane, etcd, kube_node, calico_rr (always, maybe empty), then bastion when
+    /// there is one.
     var groups: [Group]
-    /// `group_vars/all/all.yml`.
+    /// `group_vars/all/all.yml`: igncc's, then `kubernetes.all_vars` as written.
     var allVariables: [YAMLEntry]
     /// `group_vars/k8s_cluster/k8s-cluster.yml`.
     var clusterVariables: [YAMLEntry]
@@ -41,20 +42,32 @@ extension KubesprayInventory {
                 etcdIndex += 1
                 etcdName = "etcd\(etcdIndex)"
             }
+            // A bastion alone is no Kubernetes host: it has no node address for components to bind to.
+            let isBastionOnly = host.roles.allSatisfy { $0.value == .bastion }
             return HostEntry(name: host.name.value,
                              ansibleHost: SiteFacts.primaryAddress(of: host, in: site),
-                             ip: SiteFacts.nodeAddress(of: host, in: site),
+                             ip: isBastionOnly ? nil : SiteFacts.nodeAddress(of: host, in: site),
                              etcdMemberName: etcdName,
-                             variables: Self.hostVariables(host, commonUser: user) + (kubeVIP?.hostVariables(host) ?? []))
+                             variables: Self.hostVariables(host, commonUser: user) + (kubeVIP?.hostVariables(host) ?? [])
+                                 + Self.passedThrough(host.vars))
         }
         func members(_ role: Role) -> [String] { site.hosts.filter { $0.has(role) }.map(\.name.value) }
         groups = [
             Group(name: "kube_control_plane", hosts: members(.controlPlane)),
             Group(name: "etcd", hosts: members(.etcd)),
             Group(name: "kube_node", hosts: members(.worker)),
+            Group(name: "calico_rr", hosts: members(.calicoRR)),
         ]
-        allVariables = Self.allVariables(site, user: user)
-        clusterVariables = Self.clusterVariables(site)
+        let bastions = members(.bastion)
+        if !bastions.isEmpty { groups.append(Group(name: "bastion", hosts: bastions)) }
+        allVariables = Self.allVariables(site, user: user) + Self.passedThrough(site.kubernetes?.allVars ?? [])
+        clusterVariables = Self.clusterVariables(site) + Self.passedThrough(site.kubernetes?.vars ?? [])
+    }
+
+    /// Variables of site.yaml, to be written as written after igncc's own (none has the name of
+    /// one of igncc's: see `KubesprayVariables`).
+    static func passedThrough(_ vars: AnsibleVars) -> [YAMLEntry] {
+        vars.map { YAMLEntry($0.key.value, .source($0.value)) }
     }
 
     /// The user most hosts log in as; a tie goes to the one the earliest host uses.
@@ -141,14 +154,16 @@ extension KubesprayInventory {
             vars.append(YAMLEntry("container_manager", .string(manager.value)))
         }
         if let api = k?.api, let domainName = apiDomainName(site) {
+            // Every address the API name resolves to. Kubespray adds the control planes' own
+            // addresses itself; the VIP and the extra addresses are igncc's to add.
             var names = [YAMLValue.string(api.name.value), .string(domainName)]
-            if let vip = api.vip { names.append(.string(vip.value.description)) }
+            for entry in SiteFacts.apiAddressSet(in: site) where !entry.isHostAddress {
+                let value = YAMLValue.string(entry.address.description)
+                if !names.contains(value) { names.append(value) }
+            }
             vars.append(YAMLEntry("supplementary_addresses_in_ssl_keys", .list(names)))
         }
         vars += KubeVIP(site: site)?.clusterVariables ?? []
-        for (key, value) in k?.vars ?? [] {
-            vars.append(YAMLEntry(key.value, .source(value)))
-        }
         return vars
     }
 }

@@ -3,8 +3,8 @@ import IgnitionCompiler
 /// Writes a `KubesprayInventory` as Kubespray reads it: an INI inventory and YAML variable files.
 enum KubesprayRenderer {
     static func files(for inventory: KubesprayInventory) -> [OutputFile] {
-        // The variable files are 0600: `kubernetes.vars` lands in them, and may carry tokens or
-        // passwords. The inventory names hosts and addresses only.
+        // The variable files are 0600: `kubernetes.vars`, `kubernetes.all_vars` and the hosts' `vars`
+        // land in them, and may carry tokens or passwords. The inventory names hosts and addresses only.
         var files = [
             OutputFile("kubespray/inventory.ini", text: inventoryINI(inventory), mode: 0o644),
             OutputFile("kubespray/group_vars/all/all.yml", text: yaml(inventory.allVariables, of: inventory), mode: 0o600),
@@ -25,8 +25,9 @@ enum KubesprayRenderer {
         YAMLWriter.document(comment: [header(inventory)], entries)
     }
 
-    /// `[all]` with each host's connection variables, the role groups, `k8s_cluster` over the
-    /// control planes and nodes, and the empty `calico_rr` Kubespray's playbooks expect.
+    /// `[all]` with each host's connection variables, the role groups (`calico_rr` even when
+    /// empty: Kubespray's playbooks name it), and `k8s_cluster` over the control planes, nodes and
+    /// route reflectors (Kubespray's Calico check stops on a reflector outside it).
     static func inventoryINI(_ inventory: KubesprayInventory) -> String {
         var sections: [[String]] = []
         sections.append(["[all]"] + inventory.hosts.map { host in
@@ -39,8 +40,7 @@ enum KubesprayRenderer {
         for group in inventory.groups {
             sections.append(["[\(group.name)]"] + group.hosts)
         }
-        sections.append(["[k8s_cluster:children]", "kube_control_plane", "kube_node"])
-        sections.append(["[calico_rr]"])
+        sections.append(["[k8s_cluster:children]", "kube_control_plane", "kube_node", "calico_rr"])
         return "# " + header(inventory) + "\n\n" + sections.map { $0.joined(separator: "\n") + "\n" }.joined(separator: "\n")
     }
 }

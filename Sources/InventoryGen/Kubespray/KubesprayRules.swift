@@ -16,15 +16,25 @@ struct KubesprayRules {
         checkVariables()
         checkSubnets()
         checkPodAddressSpace()
+        checkRouteReflectors()
+        checkBastion()
+        checkConnections()
         KubeVIP(site: site)?.check(into: &diagnostics)
     }
 
     private var kubernetes: Kubernetes? { site.kubernetes }
 
     private mutating func checkVersion() {
-        guard let version = kubernetes?.version, KubesprayDefaults.kubeVersion(version.value) == nil else { return }
-        diagnostics.error("Kubernetes version '\(version.value)' must be MAJOR.MINOR.PATCH, such as '1.35.4'",
-                          at: version.location)
+        guard let version = kubernetes?.version else { return }
+        guard let number = KubesprayDefaults.kubeVersion(version.value) else {
+            diagnostics.error("Kubernetes version '\(version.value)' must be MAJOR.MINOR.PATCH, such as '1.35.4'",
+                              at: version.location)
+            return
+        }
+        guard !KubesprayDefaults.supports(kubeVersion: number) else { return }
+        diagnostics.error(
+            "Kubernetes version '\(version.value)' is not one Kubespray \(KubesprayDefaults.release) installs: its checksums cover \(KubesprayDefaults.supportedKubernetesReleases)",
+            at: version.location)
     }
 
     /// `network_plugin`, `container_manager` and `kube_proxy_mode` take one of Kubespray's choices.
@@ -35,7 +45,9 @@ struct KubesprayRules {
         if let manager = kubernetes?.containerManager {
             choice(manager.value, at: manager.location, what: "container manager", among: KubesprayDefaults.containerManagers)
         }
-        if let entry = KubesprayDefaults.variable("kube_proxy_mode", in: site) {
+        // Each place that sets it: a host's own is refused by checkVariables.
+        let places = [site.kubernetes?.vars ?? [], site.kubernetes?.allVars ?? []]
+        for entry in places.joined() where entry.key.value == "kube_proxy_mode" {
             if let mode = entry.value.resolved?.string {
                 choice(mode, at: entry.key.location, what: "'kube_proxy_mode'", among: KubesprayDefaults.proxyModes)
             } else if entry.value.resolved != .encrypted {
@@ -67,21 +79,6 @@ struct KubesprayRules {
             message += "; did you mean '\(suggestion)'?"
         }
         diagnostics.error(message, at: name.location)
-    }
-
-    /// `kubernetes.vars` may not set what igncc writes from site.yaml: the two would disagree.
-    private mutating func checkVariables() {
-        let kubeVIP = KubeVIP(site: site)?.writtenVariables.map { ($0, "kubernetes.api.vip") } ?? []
-        for (key, _) in kubernetes?.vars ?? [] {
-            guard let written = (KubesprayDefaults.writtenVariables + kubeVIP).first(where: { $0.variable == key.value }) else { continue }
-            diagnostics.error("'\(key.value)' is written by igncc from \(Self.field(written.field)); set that instead of 'kubernetes.vars'",
-                              at: key.location)
-        }
-    }
-
-    /// A dotted field name in quotes; a description ("the hosts' 'user'") as it is.
-    private static func field(_ field: String) -> String {
-        field.contains(" ") ? field : "'\(field)'"
     }
 }
 
@@ -157,7 +154,7 @@ extension KubesprayRules {
         let prefix = given?.value ?? fallback
         let pods = podsSubnet
         let podsPrefix = pods.network.prefixLength
-        let nodes = site.hosts.filter { $0.has(.controlPlane) || $0.has(.worker) }
+        let nodes = site.hosts.filter(\.isClusterNode)
         let source = given == nil ? "Kubespray's default '\(variable)'" : "'\(variable)'"
         if prefix < podsPrefix || prefix > 32 {
             let problem = prefix > 32 ? "is longer than 32" : "is shorter than the \(pods.what)'s /\(podsPrefix)"
@@ -168,7 +165,8 @@ extension KubesprayRules {
         }
         let blocks = UInt64(1) << UInt64(min(prefix - podsPrefix, 40))
         guard blocks < UInt64(nodes.count) else { return }
-        let message = "the \(pods.what) \(pods.network) has room for \(blocks) node\(blocks == 1 ? "" : "s") (blocks of /\(prefix), \(source)), but \(nodes.count) hosts are control planes or workers"
+        let kinds = nodes.contains { $0.has(.calicoRR) } ? "control planes, workers or route reflectors" : "control planes or workers"
+        let message = "the \(pods.what) \(pods.network) has room for \(blocks) node\(blocks == 1 ? "" : "s") (blocks of /\(prefix), \(source)), but \(nodes.count) hosts are \(kinds)"
         var notes: [Diagnostic.Note] = []
         if let location = pods.location {
             if let given { notes.append(Diagnostic.Note("'\(variable)' set here", at: given.location)) }

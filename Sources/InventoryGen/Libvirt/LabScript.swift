@@ -13,6 +13,10 @@ extension LibvirtLab {
         }
         up += domains.map { "need_config \(sh(machine: $0))" }
         up += images.map { "need_image \(Self.shellQuoted($0))" }
+        for network in networks where network.libvirt?.mode.value == .bridge {
+            guard let bridge = network.libvirt?.bridge?.value else { continue }
+            up.append("need_bridge \(Self.shellQuoted(bridge)) \(Self.shellQuoted(networkName(network.name.value)))")
+        }
         up.append("[ \"$missing\" = 0 ] || exit 1")
         up.append("mkdir -p -- \"$images\"")
         up += networks.map { "network_up \(Self.shellQuoted(networkName($0.name.value))) \(Self.shellQuoted($0.name.value + ".xml"))" }
@@ -42,8 +46,9 @@ extension LibvirtLab {
         copies its Ignition config beside it, defines and starts the site's libvirt networks and
         VMs that are not defined or running yet. --destroy undoes all of that.
 
-        Needs ../ignition/<host>.ign (build them with: igncc build site.yaml --target ignition)
-        and each OS image named in domains/*.xml (<backingStore>).
+        Needs ../ignition/<host>.ign (build them with: igncc build site.yaml --target ignition),
+        each OS image named in domains/*.xml (<backingStore>), and the host bridge of each
+        network in mode bridge (networks/*.xml with <forward mode='bridge'/>).
 
         Environment: VIRSH (default: virsh), LIBVIRT_DEFAULT_URI (default: qemu:///system),
         IGNCC_LAB_IMAGES (default: \(imagesDirectory)).
@@ -86,6 +91,15 @@ extension LibvirtLab {
         need_image() {
             if [ ! -f "$1" ]; then
                 echo "lab.sh: the OS image $1 is missing: download it there (or set 'vm.image' in site.yaml)" >&2
+                missing=1
+            fi
+        }
+
+        # need_bridge BRIDGE NETWORK: a bridge-mode network attaches the VMs to a bridge the lab host
+        # already has on the real network; libvirt does not create it, and neither does lab.sh.
+        need_bridge() {
+            if [ -z "$(ip link show dev "$1" type bridge 2>/dev/null)" ]; then
+                echo "lab.sh: network $2 attaches the VMs to the bridge $1, which this host does not have: create it on the real network's interface first" >&2
                 missing=1
             fi
         }

@@ -25,6 +25,32 @@ struct BuildSnapshot: Sendable {
     /// Which directory this is (device and inode of the tree when it was read).
     var identity: DirectoryIdentity
 
+    /// The path of the index's `base_url` (`kubernetes` for `http://elrond.lacave/kubernetes`),
+    /// percent-decoded, without its slashes; nil when the base URL has none (or there is no index).
+    var prefix: String? { index?.base_url.flatMap(Self.prefix(ofBaseURL:)) }
+
+    /// The prefix as the start-up line shows it: `/` or `/kubernetes`.
+    var prefixPath: String { "/" + (prefix ?? "") }
+
+    /// The path of a base URL: what follows `scheme://authority`, up to a query or fragment.
+    static func prefix(ofBaseURL url: String) -> String? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let rest = url[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let path = rest[slash...].prefix { $0 != "?" && $0 != "#" }
+        let trimmed = path.split(separator: "/").joined(separator: "/")
+        guard !trimmed.isEmpty, let decoded = RequestPath.percentDecode(Substring(trimmed)),
+              RequestPath.isServable(decoded) else { return nil }
+        return decoded
+    }
+
+    /// The path a request means when it is below the prefix (`kubernetes/ignition/kube01.ign` →
+    /// `ignition/kube01.ign`, `kubernetes/boot.ipxe` → `boot.ipxe`); nil otherwise.
+    func unprefixed(_ path: String) -> String? {
+        guard let prefix, path.hasPrefix(prefix + "/") else { return nil }
+        return String(path.dropFirst(prefix.count + 1))
+    }
+
     struct LoadError: Error, CustomStringConvertible {
         var description: String
     }
@@ -35,10 +61,10 @@ struct BuildSnapshot: Sendable {
     /// is checked for a safe path; only the files `exposure` serves are read, verified and kept.
     static func load(_ root: String, exposure: ServeExposure) throws -> BuildSnapshot {
         let dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dirfd >= 0 else { throw LoadError(description: "cannot open '\(root)': \(String(cString: strerror(errno)))") }
+        guard dirfd >= 0 else { throw LoadError(description: "cannot open '\(root)': \(SystemError.text())") }
         defer { close(dirfd) }
         var info = stat()
-        guard fstat(dirfd, &info) == 0 else { throw LoadError(description: "cannot inspect '\(root)'") }
+        guard fstat(dirfd, &info) == 0 else { throw LoadError(description: "cannot inspect '\(root)': \(SystemError.text())") }
         let identity = DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         guard let sums = try? readFile(dirfd, Checksums.fileName) else {
             throw LoadError(description: "'\(root)' has no \(Checksums.fileName): it is not a tree 'igncc build' wrote")
@@ -79,7 +105,7 @@ struct BuildSnapshot: Sendable {
             let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (i == parts.count - 1 ? 0 : O_DIRECTORY)
             let next = openat(fd, part, flags)
             close(fd)
-            guard next >= 0 else { throw LoadError(description: "cannot open '\(path)': \(String(cString: strerror(errno)))") }
+            guard next >= 0 else { throw LoadError(description: "cannot open '\(path)': \(SystemError.text())") }
             fd = next
         }
         defer { close(fd) }
@@ -93,7 +119,7 @@ struct BuildSnapshot: Sendable {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw LoadError(description: "cannot read '\(path)'")
+                throw LoadError(description: "cannot read '\(path)': \(SystemError.text())")
             }
             if n == 0 { break }
             bytes += chunk[0..<n]

@@ -41,11 +41,15 @@ struct ServeResponder: Sendable {
     }
 
     private func answer(target: String, request: Request, remote: String?) -> (Response, String?) {
-        guard let path = RequestPath(target: target) else { return (Self.notFound, nil) }
+        guard var path = RequestPath(target: target) else { return (Self.notFound, nil) }
         let snapshot = store.snapshot
+        // Everything is answered at the root and below the base URL's path (`/kubernetes/…`):
+        // a proxy may pass the prefix on or strip it. A path that means something at the root
+        // keeps that meaning.
+        if !answers(path.path, in: snapshot), let inner = snapshot.unprefixed(path.path) { path.path = inner }
         switch path.path {
         case "boot.ipxe":
-            return (Self.text(.ok, Self.bootScript), nil)
+            return (Self.text(.ok, Self.bootScript(prefix: snapshot.prefix)), nil)
         case "ignition", "ipxe":
             return lookup(path, in: snapshot, request: request, remote: remote)
         default:
@@ -55,6 +59,12 @@ struct ServeResponder: Sendable {
             guard let file = snapshot.files[path.path] else { return (Self.notFound, nil) }
             return (Self.serve(file, path: path.path, request: request), file.host)
         }
+    }
+
+    /// Whether `path` (relative, decoded) is something this server answers at the root.
+    private func answers(_ path: String, in snapshot: BuildSnapshot) -> Bool {
+        ["boot.ipxe", "ignition", "ipxe"].contains(path) || (assets != nil && path.hasPrefix("assets/"))
+            || snapshot.files[path] != nil
     }
 
     /// `/ignition?mac=…` and `/ipxe?mac=…`: the file of the host owning the MAC. An unknown MAC
@@ -94,18 +104,22 @@ struct ServeResponder: Sendable {
     }
 
     /// `/boot.ipxe`: tries the MAC of the NIC iPXE booted from, then each of the first four NICs,
-    /// then asks again without `probe` so that an unknown machine gets its message.
-    static let bootScript = """
-        #!ipxe
-        # igncc serve: find this machine's install script by the MAC of any of its NICs.
-        chain --replace --autofree /ipxe?mac=${mac:hexhyp}&probe=1 ||
-        chain --replace --autofree /ipxe?mac=${net0/mac:hexhyp}&probe=1 ||
-        chain --replace --autofree /ipxe?mac=${net1/mac:hexhyp}&probe=1 ||
-        chain --replace --autofree /ipxe?mac=${net2/mac:hexhyp}&probe=1 ||
-        chain --replace --autofree /ipxe?mac=${net3/mac:hexhyp}&probe=1 ||
-        chain --replace --autofree /ipxe?mac=${mac:hexhyp}
+    /// then asks again without `probe` so that an unknown machine gets its message. The paths are
+    /// below the base URL's path (`/kubernetes/ipxe?…`), as machines see the server.
+    static func bootScript(prefix: String?) -> String {
+        let ipxe = (prefix.map { "/" + $0 } ?? "") + "/ipxe"
+        return """
+            #!ipxe
+            # igncc serve: find this machine's install script by the MAC of any of its NICs.
+            chain --replace --autofree \(ipxe)?mac=${mac:hexhyp}&probe=1 ||
+            chain --replace --autofree \(ipxe)?mac=${net0/mac:hexhyp}&probe=1 ||
+            chain --replace --autofree \(ipxe)?mac=${net1/mac:hexhyp}&probe=1 ||
+            chain --replace --autofree \(ipxe)?mac=${net2/mac:hexhyp}&probe=1 ||
+            chain --replace --autofree \(ipxe)?mac=${net3/mac:hexhyp}&probe=1 ||
+            chain --replace --autofree \(ipxe)?mac=${mac:hexhyp}
 
-        """
+            """
+    }
 
     static let notFound = text(.notFound, "not found\n")
 

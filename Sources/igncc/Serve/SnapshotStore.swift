@@ -30,7 +30,8 @@ final class SnapshotStore: Sendable {
                 defer { served = next }
                 return served.index
             }
-            log.event("reloaded", ["files": String(next.files.count), "hosts": String(next.index?.hosts.count ?? 0)])
+            log.event("reloaded", ["prefix": next.prefixPath, "files": String(next.files.count),
+                                   "hosts": String(next.index?.hosts.count ?? 0)])
             warnIfHostsDropped(before: before, after: next.index)
         } catch {
             log.event("reload-failed", ["error": "\(error)"])

@@ -136,7 +136,7 @@ import Testing
 
     @Test func unknownRolesAreRefused() {
         #expect(diagnose(Self.site(top: "roles:\n  master:\n    butane: {}")) == [
-            "site.yaml:15:3: error: unknown role 'master' in 'roles'; expected one of 'control-plane', 'etcd', 'worker'",
+            "site.yaml:15:3: error: unknown role 'master' in 'roles'; expected one of 'control-plane', 'etcd', 'worker', 'calico-rr', 'bastion'",
         ])
     }
 

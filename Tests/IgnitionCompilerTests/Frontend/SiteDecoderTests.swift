@@ -28,8 +28,11 @@ import Testing
         #expect(lan.cidr.value.description == "192.168.1.0/24")
         #expect(lan.libvirt?.mode.value == .nat)
         #expect(lan.libvirt?.dhcpRange?.end.value.description == "192.168.1.250")
-        #expect(site.kubernetes?.vars.map(\.key.value) == ["kube_proxy_mode"])
+        #expect(site.kubernetes?.vars.map(\.key.value) == ["kube_proxy_mode", "kube_oidc_url", "kube_oidc_client_id"])
         #expect(site.kubernetes?.vars.first?.value.resolved == .string("ipvs"))
+        #expect(site.kubernetes?.allVars.map(\.key.value) == ["project_name", "global_domain_name"])
+        #expect(kube04.vars.map(\.key.value) == ["node_taints"])
+        #expect(site.hosts[0].vars.isEmpty)
         #expect(site.dns?.records.map(\.type.value) == [.A, .A, .CNAME])
         #expect(site.dns?.reverse == true)
         #expect(site.serve?.baseURL?.value == "http://elrond.lacave.info:8080")
@@ -45,7 +48,7 @@ import Testing
             nics:
               - {mac: 52:54:00:00:01:22, network: lan}
 
-        """)
+        """, warnings: [noAddressWarning("node2", line: 19)])
         #expect(site.hosts[0].os.value == .fcos)
         #expect(site.hosts[1].os.value == .flatcar)
         #expect(site.hosts[1].user.value == "ops")
@@ -63,7 +66,7 @@ import Testing
             nics:
               - {mac: 52:54:00:00:01:22, network: lan, default_route: yes}
 
-        """)
+        """, warnings: [noAddressWarning("node2", line: 19)])
         let host = site.hosts[1]
         #expect(host.labels.map(\.value.value) == ["NO", "1.20", "0644"])
         #expect(host.vm == VMSizing(memoryMiB: 4096, vcpus: 8, diskGiB: 16))
@@ -88,7 +91,7 @@ import Testing
             nics:
               - {mac: 52:54:00:00:01:23, network: lan}
 
-        """)
+        """, warnings: [noAddressWarning("node2", line: 19), noAddressWarning("node3", line: 23)])
         #expect(site.hosts[2].roles.map(\.value) == [.worker])
         #expect(site.hosts[2].nics[0].mac.value.description == "52:54:00:00:01:23")
     }

@@ -20,7 +20,7 @@ import Testing
               nameservers: [ns.example.net.]
               reverse: false
 
-            """)),
+            """, warnings: [noAddressWarning("alpha", line: 20)])),
         ]
     }
 

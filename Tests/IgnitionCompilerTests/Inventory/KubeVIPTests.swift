@@ -152,8 +152,9 @@ import Testing
         ])
         // Settings igncc writes for kube-vip, and strict ARP in ipvs mode, are refused in vars.
         #expect(diagnose(Self.site(api: "{name: api, vip: 10.0.0.100}", vars: "  vars: {kube_vip_address: 10.0.0.5, kube_proxy_strict_arp: false}")) == [
-            "site.yaml:35:10: error: 'kube_vip_address' is written by igncc from 'kubernetes.api.vip'; set that instead of 'kubernetes.vars'",
-            "site.yaml:35:38: error: 'kube_proxy_strict_arp' is written by igncc from 'kubernetes.api.vip'; set that instead of 'kubernetes.vars'",
+            "site.yaml:35:10: error: 'kube_vip_address' is written by igncc in group_vars/k8s_cluster from 'kubernetes.api.vip'; set that instead of 'kubernetes.vars'",
+            "site.yaml:34:25: note: igncc writes 'kube_vip_address' from this",
+            "site.yaml:35:38: error: 'kube_proxy_strict_arp' is written by igncc in group_vars/k8s_cluster from 'kubernetes.api.vip' (kube-vip's ARP mode needs it with ipvs); remove it from 'kubernetes.vars'",
         ])
         #expect(diagnose(Self.site(api: "{name: api, vip: 10.0.0.100}", vars: "  vars: {kube_proxy_mode: iptables, kube_proxy_strict_arp: false}")) == [])
     }

@@ -4,7 +4,8 @@ import Testing
 
 /// The exact text of out/kubespray for a small site that has each case once.
 @Suite struct KubesprayRenderTests {
-    /// A Flatcar worker with another user and labels, a DHCP worker, a VIP, vars of every type.
+    /// A Flatcar worker with another user, labels and vars of its own, a DHCP worker, a VIP, vars
+    /// of every type, and variables for every host.
     static let site = minimalSite + """
       node2:
         os: flatcar
@@ -13,6 +14,9 @@ import Testing
         labels: {disktype: ssd, tier: "yes"}
         nics:
           - {mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22}
+        vars:
+          node_taints: ["nvidia.com/gpu=true:NoSchedule"]
+          gpu: yes
       node3:
         roles: [worker]
         nics:
@@ -29,13 +33,19 @@ import Testing
         quoted: "on"
         list: [a, 1.5, "1.0", [b]]
         nested: {x: null, "y": [{k: v, w: 2}]}
+      all_vars:
+        http_proxy: http://proxy.demo.example:3128
+        no_proxy: !unsafe "{{ x }}"
 
     """
 
+    /// node3 has no static address.
+    static let siteWarnings = [noAddressWarning("node3", line: 29)]
+
     static let header = "# Written by igncc from site 'demo'. Edit site.yaml and build again rather than this file.\n"
 
-    static func files(_ yaml: String) throws -> [String: String] {
-        let site = try compile(yaml)
+    static func files(_ yaml: String, warnings: [String] = []) throws -> [String: String] {
+        let site = try compile(yaml, warnings: warnings)
         var result: [String: String] = [:]
         for file in buildAll(site, targets: [.kubespray]) where file.relativePath.hasPrefix("kubespray/") {
             result[String(file.relativePath.dropFirst("kubespray/".count))] = String(decoding: file.contents, as: UTF8.self)
@@ -44,14 +54,14 @@ import Testing
     }
 
     @Test func fileList() throws {
-        #expect(try Self.files(Self.site).keys.sorted() == [
+        #expect(try Self.files(Self.site, warnings: Self.siteWarnings).keys.sorted() == [
             "group_vars/all/all.yml", "group_vars/k8s_cluster/k8s-cluster.yml",
             "host_vars/node1.yml", "host_vars/node2.yml", "host_vars/node3.yml", "inventory.ini",
         ])
     }
 
     @Test func inventoryINI() throws {
-        #expect(try Self.files(Self.site)["inventory.ini"] == Self.header + """
+        #expect(try Self.files(Self.site, warnings: Self.siteWarnings)["inventory.ini"] == Self.header + """
 
             [all]
             node1 ansible_host=192.168.1.21 ip=192.168.1.21 etcd_member_name=etcd1
@@ -69,17 +79,18 @@ import Testing
             node2
             node3
 
+            [calico_rr]
+
             [k8s_cluster:children]
             kube_control_plane
             kube_node
-
-            [calico_rr]
+            calico_rr
 
             """)
     }
 
     @Test func groupVariables() throws {
-        let files = try Self.files(Self.site)
+        let files = try Self.files(Self.site, warnings: Self.siteWarnings)
         #expect(files["group_vars/all/all.yml"] == Self.header + """
             ---
             ansible_user: core
@@ -89,6 +100,8 @@ import Testing
             loadbalancer_apiserver:
               address: "192.168.1.5"
               port: 6443
+            http_proxy: http://proxy.demo.example:3128
+            no_proxy: !unsafe "{{ x }}"
 
             """)
         #expect(files["group_vars/k8s_cluster/k8s-cluster.yml"] == Self.header + """
@@ -129,7 +142,7 @@ import Testing
     }
 
     @Test func hostVariables() throws {
-        let files = try Self.files(Self.site)
+        let files = try Self.files(Self.site, warnings: Self.siteWarnings)
         #expect(files["host_vars/node1.yml"] == Self.header + "---\nansible_python_interpreter: /usr/bin/python3\n")
         #expect(files["host_vars/node2.yml"] == Self.header + """
             ---
@@ -139,6 +152,9 @@ import Testing
             node_labels:
               disktype: ssd
               tier: "yes"
+            node_taints:
+              - "nvidia.com/gpu=true:NoSchedule"
+            gpu: yes
 
             """)
     }
@@ -166,7 +182,7 @@ import Testing
             nics: [{mac: 52:54:00:00:01:22, network: lan}]
 
         """
-        let files = try Self.files(yaml)
+        let files = try Self.files(yaml, warnings: [noAddressWarning("node2", line: 19)])
         #expect(files["group_vars/all/all.yml"]?.contains("ansible_user: core\n") == true)
         #expect(files["host_vars/node2.yml"]?.contains("ansible_user: ops\n") == true)
         #expect(files["host_vars/node1.yml"]?.contains("ansible_user") == false)

@@ -8,7 +8,7 @@ import InventoryGen
     static func with(_ kubernetes: String, extraHost: Bool = false) -> String {
         var text = minimalSite
         if extraHost {
-            text += "  node2:\n    roles: [worker]\n    nics: [{mac: 52:54:00:00:01:22, network: lan}]\n"
+            text += "  node2:\n    roles: [worker]\n    nics: [{mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22}]\n"
         }
         return text + "kubernetes:\n" + kubernetes
     }
@@ -53,9 +53,9 @@ import InventoryGen
 
     @Test func variablesIgnccWrites() {
         #expect(diagnose(Self.with("  vars:\n    kube_version: 1.30.0\n    ansible_user: ops\n    loadbalancer_apiserver: {}\n")) == [
-            "site.yaml:21:5: error: 'kube_version' is written by igncc from 'kubernetes.version'; set that instead of 'kubernetes.vars'",
-            "site.yaml:22:5: error: 'ansible_user' is written by igncc from the hosts' 'user'; set that instead of 'kubernetes.vars'",
-            "site.yaml:23:5: error: 'loadbalancer_apiserver' is written by igncc from 'kubernetes.api.vip'; set that instead of 'kubernetes.vars'",
+            "site.yaml:21:5: error: 'kube_version' is written by igncc in group_vars/k8s_cluster from 'kubernetes.version'; set that instead of 'kubernetes.vars'",
+            "site.yaml:22:5: error: 'ansible_user' is written by igncc in group_vars/all and host_vars from the hosts' 'user'; set that instead of 'kubernetes.vars'",
+            "site.yaml:23:5: error: 'loadbalancer_apiserver' is written by igncc in group_vars/all from 'kubernetes.api.vip'; set that instead of 'kubernetes.vars'",
         ])
     }
 
@@ -110,7 +110,7 @@ import InventoryGen
     @Test func podAddressSpaceAllDefaults() {
         var text = minimalSite.replacingOccurrences(of: "cidr: 192.168.1.0/24", with: "cidr: 192.168.0.0/16")
         for i in 2...257 {
-            text += "  n\(i):\n    roles: [worker]\n    nics: [{mac: \(String(format: "52:54:00:00:%02x:%02x", i / 256, i % 256)), network: lan}]\n"
+            text += "  n\(i):\n    roles: [worker]\n    nics: [{mac: \(String(format: "52:54:00:00:%02x:%02x", i / 256, i % 256)), network: lan, address: 192.168.\(2 + i / 256).\(i % 256)}]\n"
         }
         let line = 19 + 3 * (257 - 2)
         #expect(diagnose(text) == [

@@ -196,3 +196,66 @@ import InventoryGen
         #expect(try lab.takeCalls().allSatisfy { $0.contains(" net-info ") || $0.contains(" dominfo ") })
     }
 }
+
+/// lab.sh with a bridge-mode network: it checks that the lab host has the bridge (with `ip`),
+/// never creates or removes it, and defines and starts the libvirt network that names it.
+@Suite struct LibvirtLabScriptBridgeTests {
+    /// `ip link show dev NAME type bridge`, and nothing else: `$FAKE_BRIDGES/NAME` holding
+    /// `bridge` is a bridge, any other content another kind of link, no file no link.
+    static let fakeIP = #"""
+    #!/bin/sh
+    set -eu
+    echo "ip $*" >>"$FAKE_LIBVIRT/calls"
+    [ "$#" = 6 ] && [ "$1 $2 $3 $5 $6" = "link show dev type bridge" ] || { echo "fake ip: bad call" >&2; exit 2; }
+    [ -f "$FAKE_BRIDGES/$4" ] || { echo "Device \"$4\" does not exist." >&2; exit 1; }
+    if [ "$(cat "$FAKE_BRIDGES/$4")" = bridge ]; then
+        echo "7: $4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000"
+    fi
+    """#
+
+    @Test func checksTheHostBridgeAndLeavesItAlone() throws {
+        let lab = try LibvirtLabScriptTests.Lab()
+        defer { lab.dir.remove() }
+        try lab.dir.write("bin/ip", Self.fakeIP)
+        chmod(lab.dir.file("bin/ip"), 0o755)
+        try FileManager.default.createDirectory(atPath: lab.dir.file("bridges"), withIntermediateDirectories: true)
+        let yaml = LibvirtLabAddressTests.site.replacingOccurrences(
+            of: "  install_disk: /dev/vda\n", with: "  install_disk: /dev/vda\n  vm: {image: \(lab.dir.file("base/fcos.qcow2"))}\n")
+        try OutputDirectory.write(buildAll(try compile(yaml, warnings: [noAddressWarning("node3", line: 36)])), to: lab.out)
+        func run(_ arguments: [String] = []) throws -> ProcessResult {
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            return try runProcess("/usr/bin/env", ["PATH=\(lab.dir.file("bin")):\(path)", "FAKE_LIBVIRT=\(lab.state)",
+                                                   "FAKE_BRIDGES=\(lab.dir.file("bridges"))", "IGNCC_LAB_IMAGES=\(lab.images)",
+                                                   "/bin/sh", lab.out + "/libvirt/lab.sh"] + arguments)
+        }
+        let missing = "lab.sh: network rack-uplink attaches the VMs to the bridge br0, which this host does not have: create it on the real network's interface first\n"
+
+        // No br0, then a br0 that is not a bridge: nothing is done.
+        for content in [nil, "ethernet"] {
+            if let content { try lab.dir.write("bridges/br0", content) }
+            let refused = try run()
+            #expect(refused.status == 1)
+            #expect(refused.stderr == missing)
+            #expect(try lab.takeCalls() == ["ip link show dev br0 type bridge"])
+        }
+
+        try lab.dir.write("bridges/br0", "bridge")
+        let up = try run()
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        let calls = try lab.takeCalls()
+        #expect(calls.first == "ip link show dev br0 type bridge")
+        #expect(calls.filter { $0.hasPrefix("ip ") }.count == 1)
+        let uri = " [qemu:///system]"
+        #expect(calls.contains("virsh net-define \(lab.outAsSeen)/libvirt/networks/uplink.xml" + uri))
+        #expect(calls.contains("virsh net-start rack-uplink" + uri))
+        #expect(try lab.snapshot()["state/net-rack-uplink"] == "yes\n")
+
+        // Down: the libvirt network goes, the host bridge is not even looked at.
+        let down = try run(["--destroy"])
+        #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+        let downCalls = try lab.takeCalls()
+        #expect(downCalls.contains("virsh net-undefine rack-uplink" + uri))
+        #expect(!downCalls.contains { $0.hasPrefix("ip ") })
+        #expect(try String(contentsOfFile: lab.dir.file("bridges/br0"), encoding: .utf8) == "bridge")
+    }
+}

@@ -56,7 +56,8 @@ import Testing
         // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars; 2 zones and
         // named.conf.zones; 1 libvirt network, 4 domains and lab.sh; hosts.json, README.txt and
         // 4 install and 4 iPXE scripts.
-        #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(dir.file("out"))\n")
+        #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(dir.file("out"))\n"
+                + "reinstall: none\nadded: kube01 kube02 kube03 kube04\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
         #expect(top == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "butane", "ignition", "install", "kubespray",
                         "libvirt", "network"])
@@ -83,7 +84,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         // 4 configs; hosts.json, README.txt, 4 install and 4 iPXE scripts; SHA512SUMS.
-        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n")
+        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n"
+                + "reinstall: none\nadded: kube01 kube02 kube03 kube04\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
         #expect(top == [".igncc-output", "SHA512SUMS", "ignition", "install"])
         let install = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/install")).sorted()
@@ -97,18 +99,29 @@ import Testing
         }
     }
 
-    /// Asked for by name on a site without serve.base_url, install warns (and writes hosts.json).
+    /// Every build that writes install/ on a site without serve.base_url warns, naming the tree
+    /// by its absolute path (and writes hosts.json only); one that keeps install/ does not.
     @Test func installWithoutBaseURLWarns() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("site.yaml", minimalSite)
+        let install = URL(fileURLWithPath: dir.file("out/install")).standardizedFileURL.path
+        let warning = "site.yaml:2:7: warning: site has no 'serve.base_url': '\(install)' gets hosts.json only, "
+            + "and no install scripts, iPXE scripts or README.txt (they need the URL machines fetch their configs from; "
+            + "igncc serve still answers /ignition?mac=); set 'base_url' to where machines reach igncc serve\n"
         let result = try runProcess(TestPaths.binary, ["build", "--target", "install", "-o", "out"], directory: dir.path)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.hasPrefix("site.yaml:2:7: warning: site has no 'serve.base_url': out/install has only hosts.json"))
+        #expect(result.stderr.hasPrefix(warning), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("out/install")) == ["hosts.json"])
-        let all = try runProcess(TestPaths.binary, ["build", "-o", "all"], directory: dir.path)
+        let all = try runProcess(TestPaths.binary, ["build", "-o", "./out/"], directory: dir.path)
         #expect(all.status == 0)
-        #expect(all.stderr.isEmpty)
+        #expect(all.stderr.hasPrefix(warning), "\(all.stderr)")
+        // install/ rebuilt because the tree has it: warned too; kept: not.
+        let brought = try runProcess(TestPaths.binary, ["build", "--target", "ignition", "-o", "out"], directory: dir.path)
+        #expect(brought.stderr.hasPrefix(warning), "\(brought.stderr)")
+        let kept = try runProcess(TestPaths.binary, ["build", "--target", "kubespray", "-o", "out"], directory: dir.path)
+        #expect(kept.status == 0 && kept.stderr.isEmpty, "\(kept.stderr)")
+        #expect(try runProcess(TestPaths.binary, ["build", "--strict", "-o", "out"], directory: dir.path).status == 1)
     }
 
     /// The serial comes from the day (SOURCE_DATE_EPOCH when set) and from the zone the build
@@ -175,6 +188,6 @@ import Testing
         defer { dir.remove() }
         let result = try runProcess(TestPaths.binary, ["check"], directory: dir.path)
         #expect(result.status == 1)
-        #expect(result.stderr == "error: cannot read site file 'site.yaml'\n1 error generated.\n")
+        #expect(result.stderr == "error: cannot read site file 'site.yaml': no such file or directory\n1 error generated.\n")
     }
 }

@@ -67,7 +67,8 @@ import Testing
         #expect(try server.client.get("/boot.ipxe").status == 200)
         #expect(server.stop() == 0)
         let listening = try #require(server.log.split(separator: "\n").first { $0.contains("event=listening") })
-        #expect(listening.hasSuffix(" event=listening address=127.0.0.1:\(server.port) dir=\(out) files=\(served.count) hosts=4 exposed=ignition,install,mac-endpoints"),
+        #expect(listening.hasSuffix(" event=listening version=\(Compiler.version) address=127.0.0.1:\(server.port) dir=\(out) prefix=/ "
+                                    + "files=\(served.count) hosts=4 exposed=ignition,install,mac-endpoints"),
                 "\(listening)")
     }
 
@@ -148,6 +149,6 @@ import Testing
         }
         let served = paths.filter { path in Self.machineTrees.contains { path.hasPrefix($0) } }.count
         #expect(server.stop() == 0)
-        #expect(server.log.contains("event=reloaded files=\(served) hosts=4\n"), "\(server.log)")
+        #expect(server.log.contains("event=reloaded prefix=/ files=\(served) hosts=4\n"), "\(server.log)")
     }
 }

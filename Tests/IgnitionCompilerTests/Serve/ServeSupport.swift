@@ -64,17 +64,20 @@ final class ServerProcess {
     let port: Int
     let logPath: String
 
-    init(directory: String, logPath: String, extra: [String] = []) throws {
-        port = try freePort()
+    /// `listen` makes `--listen` from the port (127.0.0.1:PORT by default); `port` is a free one
+    /// unless given.
+    init(directory: String, logPath: String, extra: [String] = [], port: Int? = nil,
+         listen: (Int) -> String = { "127.0.0.1:\($0)" }) throws {
+        self.port = try port ?? freePort()
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: TestPaths.binary)
-        process.arguments = ["serve", directory, "--listen", "127.0.0.1:\(port)", "--poll", "0.2"] + extra
+        process.arguments = ["serve", directory, "--listen", listen(self.port), "--poll", "0.2"] + extra
         process.standardOutput = FileHandle(forWritingAtPath: logPath)
         process.standardError = FileHandle(forWritingAtPath: logPath + ".err") ?? FileHandle.nullDevice
         try process.run()
         for _ in 0..<200 {
-            if (try? RawHTTP(port: port).get("/boot.ipxe"))?.status == 200 { return }
+            if (try? RawHTTP(port: self.port).get("/boot.ipxe"))?.status == 200 { return }
             if !process.isRunning { break }
             usleep(50_000)
         }

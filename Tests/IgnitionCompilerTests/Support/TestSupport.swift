@@ -111,11 +111,18 @@ func diagnose(_ yaml: String, backends: [any Backend] = InventoryGen.allBackends
     }
 }
 
-/// A loaded site that must have no errors.
-func compile(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Site {
-    let loaded = load(yaml, backends: InventoryGen.allBackends)
-    #expect(diagnose(yaml) == [], sourceLocation: sourceLocation)
+/// A loaded site that must have no errors, and exactly `warnings` (as `diagnose` prints them),
+/// under the rules of `backends` (every backend's by default).
+func compile(_ yaml: String, backends: [any Backend] = InventoryGen.allBackends, warnings: [String] = [],
+             sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Site {
+    let loaded = load(yaml, backends: backends)
+    #expect(diagnose(yaml, backends: backends) == warnings, sourceLocation: sourceLocation)
     return try #require(loaded.compilable, sourceLocation: sourceLocation)
+}
+
+/// Kubespray's warning for a host without a static address, at `line` (the host's key).
+func noAddressWarning(_ host: String, line: Int, network: String = "the node network") -> String {
+    "site.yaml:\(line):3: warning: host '\(host)' has no static address, so no 'ansible_host': Ansible will connect to the name '\(host)', which no record of the site resolves; give it a static 'address' on \(network)"
 }
 
 /// Builds `site` with every backend on a fixed day, so that zone serials are stable.

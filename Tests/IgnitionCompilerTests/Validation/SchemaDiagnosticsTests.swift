@@ -21,7 +21,7 @@ import Testing
     /// A missing top-level key does not hide the problems of the hosts.
     @Test func missingDomainStillChecksHosts() {
         let text = minimalSite.replacingOccurrences(of: "domain: demo.example\n", with: "")
-            + "  node2:\n    roles: [worker]\n    nics: [{mac: 52:54:00:00:01:21, network: lan}]\n"
+            + "  node2:\n    roles: [worker]\n    nics: [{mac: 52:54:00:00:01:21, network: lan, address: 192.168.1.22}]\n"
         #expect(diagnose(text) == [
             "site.yaml:1:1: error: missing required key 'domain' in the site",
             "site.yaml:20:18: error: MAC address 52:54:00:00:01:21 is used twice",
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func quotedNumberIsNotAnInteger() {
-        #expect(diagnose(minimalSite + "  node2:\n    roles: [worker]\n    vm: {vcpus: \"4\"}\n    nics: [{mac: 52:54:00:00:01:22, network: lan}]\n") == [
+        #expect(diagnose(minimalSite + "  node2:\n    roles: [worker]\n    vm: {vcpus: \"4\"}\n    nics: [{mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22}]\n") == [
             "site.yaml:21:17: error: expected an integer for 'vcpus', found '4'",
         ])
     }

@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func hostNamesAreUniqueIgnoringCase() {
-        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan}").replacingOccurrences(of: "  node2:", with: "  NODE1:")) == [
+        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22}").replacingOccurrences(of: "  node2:", with: "  NODE1:")) == [
             "site.yaml:19:3: error: host name 'NODE1' must be lowercase (Kubernetes node names are)",
             "site.yaml:19:3: error: duplicate host name 'NODE1'",
             "site.yaml:15:3: note: 'node1' first defined here",
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func macsAreUniqueAcrossSpellings() {
-        #expect(diagnose(withNode2("{mac: 5254.0000.0121, network: lan}")) == [
+        #expect(diagnose(withNode2("{mac: 5254.0000.0121, network: lan, address: 192.168.1.22}")) == [
             "site.yaml:22:15: error: MAC address 52:54:00:00:01:21 is used twice",
             "site.yaml:18:15: note: first used by host 'node1'",
         ])
@@ -78,15 +78,21 @@ import Testing
         ])
     }
 
-    @Test func addressesAreUniqueIncludingRecords() {
+    /// NIC addresses are unique between hosts (and on one host); a DNS A record may name one.
+    @Test func nicAddressesAreUnique() {
         #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.21}")) == [
             "site.yaml:22:57: error: address 192.168.1.21 is used twice",
             "site.yaml:18:57: note: first used by host 'node1'",
         ])
-        #expect(diagnose(minimalSite + "dns:\n  nameservers: [ns.example.net.]\n  records:\n    - {name: db, type: A, value: 192.168.1.21}\n") == [
-            "site.yaml:22:34: error: address 192.168.1.21 is used twice",
+        #expect(diagnose(minimalSite.replacingOccurrences(of: "address: 192.168.1.21}\n", with: """
+            address: 192.168.1.21}
+                  - {mac: 52:54:00:00:02:21, network: lan, address: 192.168.1.21, default_route: false}
+
+            """)) == [
+            "site.yaml:19:57: error: address 192.168.1.21 is used twice",
             "site.yaml:18:57: note: first used by host 'node1'",
         ])
+        #expect(diagnose(minimalSite + "dns:\n  nameservers: [ns.example.net.]\n  records:\n    - {name: db, type: A, value: 192.168.1.21}\n") == [])
     }
 
     @Test func addressInsideTheLibvirtDHCPRange() {
@@ -120,7 +126,7 @@ import Testing
     }
 
     @Test func undeclaredNetworkSuggests() {
-        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lna}")) == [
+        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lna, address: 192.168.1.22}")) == [
             "site.yaml:22:43: error: network 'lna' is not declared under 'networks'; did you mean 'lan'?",
         ])
     }
@@ -152,7 +158,7 @@ import Testing
 
     @Test func roleRules() {
         #expect(diagnose(minimalSite.replacingOccurrences(of: "[control-plane, etcd, worker]", with: "[master, etcd]")) == [
-            "site.yaml:16:13: error: 'master' is not a valid 'roles'; expected one of 'control-plane', 'etcd', 'worker'",
+            "site.yaml:16:13: error: 'master' is not a valid 'roles'; expected one of 'control-plane', 'etcd', 'worker', 'calico-rr', 'bastion'",
         ])
         #expect(diagnose(minimalSite.replacingOccurrences(of: "[control-plane, etcd, worker]", with: "[control-plane, worker]")) == [
             "site.yaml:15:3: error: no host has the role 'etcd'; the cluster needs at least one",
@@ -165,20 +171,20 @@ import Testing
 
     /// Kubespray's validate_inventory refuses an even etcd group, so igncc does too.
     @Test func evenEtcdCountIsAnError() {
-        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan}", roles: "[etcd]")) == [
+        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22}", roles: "[etcd]")) == [
             "site.yaml:19:3: error: 2 hosts have the role 'etcd'; an even number tolerates no more failures than one fewer (use an odd number for quorum)",
         ])
-        #expect(load(withNode2("{mac: 52:54:00:00:01:22, network: lan}", roles: "[etcd]")).compilable == nil)
+        #expect(load(withNode2("{mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22}", roles: "[etcd]")).compilable == nil)
     }
 
     @Test func installDiskAndInterfaceNames() {
         #expect(diagnose(minimalSite.replacingOccurrences(of: "/dev/sda", with: "sda")) == [
             "site.yaml:6:17: error: install disk 'sda' must be a device path under /dev/",
         ])
-        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan, name: eth/0}")) == [
+        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan, name: eth/0, address: 192.168.1.22}")) == [
             "site.yaml:22:54: error: interface name 'eth/0' may not contain '/', ':', spaces or non-ASCII characters",
         ])
-        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan, name: enp0s20f0u1u2u3x}")) == [
+        #expect(diagnose(withNode2("{mac: 52:54:00:00:01:22, network: lan, name: enp0s20f0u1u2u3x, address: 192.168.1.22}")) == [
             "site.yaml:22:54: error: interface name 'enp0s20f0u1u2u3x' is longer than 15 characters",
         ])
     }
@@ -219,7 +225,7 @@ import Testing
         let lines = diagnose(text)
         #expect(lines == [
             "site.yaml:6:17: error: install disk 'sda' must be a device path under /dev/",
-            "site.yaml:20:19: error: 'wrker' is not a valid 'roles'; expected one of 'control-plane', 'etcd', 'worker'; did you mean 'worker'?",
+            "site.yaml:20:19: error: 'wrker' is not a valid 'roles'; expected one of 'control-plane', 'etcd', 'worker', 'calico-rr', 'bastion'; did you mean 'worker'?",
             "site.yaml:22:15: error: MAC address 52:54:00:00:01:21 is used twice",
             "site.yaml:18:15: note: first used by host 'node1'",
             "site.yaml:22:57: error: address 192.168.1.21 is used twice",

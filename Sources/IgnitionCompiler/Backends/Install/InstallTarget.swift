@@ -1,14 +1,29 @@
+import Foundation
+
 /// `out/install/`: see `BuildTarget.install`. hosts.json always; with `serve.base_url`, each
 /// host's install script and iPXE script, and README.txt.
 struct InstallTarget: DerivedBackend {
     var target: BuildTarget { .install }
     var requires: [BuildTarget] { [.ignition] }
 
-    /// Asked for by name without `serve.base_url`, the target writes hosts.json only: say so.
-    func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
-        guard explicit, site.serve?.baseURL == nil else { return }
-        diagnostics.warning("site has no 'serve.base_url': out/install has only hosts.json; install scripts and iPXE scripts need it",
-                            at: site.serve?.location ?? site.name.location)
+    /// Without `serve.base_url` the target writes hosts.json only: every build that writes
+    /// install/ says so, naming the tree by its absolute path; `igncc check` (no tree) says so
+    /// only when the target is named.
+    func check(_ site: Site, explicit: Bool, output: String?, into diagnostics: inout Diagnostics) {
+        guard site.serve?.baseURL == nil else { return }
+        let location = site.serve?.location ?? site.name.location
+        guard let output else {
+            if explicit {
+                diagnostics.warning("site has no 'serve.base_url': out/install has only hosts.json; install scripts and iPXE scripts need it",
+                                    at: location)
+            }
+            return
+        }
+        let install = URL(fileURLWithPath: output).standardizedFileURL.appendingPathComponent(BuildTarget.install.directory).path
+        diagnostics.warning("site has no 'serve.base_url': '\(install)' gets hosts.json only, and no install scripts, iPXE "
+                            + "scripts or README.txt (they need the URL machines fetch their configs from; igncc serve "
+                            + "still answers /ignition?mac=); set 'base_url' to where machines reach igncc serve",
+                            at: location)
     }
 
     func files(for site: Site, options: BuildOptions, from built: [OutputFile]) -> [OutputFile] {
