@@ -16,9 +16,6 @@ public enum IgnitionSpecVersion: Int, CaseIterable, Comparable, Sendable {
     /// The pre-release part of the version (go-semver's `PreRelease`), "" when stable.
     var preRelease: String { isExperimental ? "experimental" : "" }
 
-    /// The newest stable spec.
-    public static let newestStable = IgnitionSpecVersion.v3_6
-
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
