@@ -6,7 +6,7 @@ import IgnitionCompiler
 struct ButaneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "butane",
-        abstract: "Translate a Butane config (fcos 1.0.0 to 1.8.0-experimental, flatcar 1.0.0 to 1.2.0-experimental, r4e 1.0.0 to 1.2.0-experimental, fiot 1.0.0 to 1.1.0-experimental) to Ignition, as butane does.")
+        abstract: "Translate a Butane config (fcos 1.0.0 to 1.8.0-experimental, flatcar 1.0.0 to 1.2.0-experimental, r4e 1.0.0 to 1.2.0-experimental, fiot 1.0.0 to 1.1.0-experimental, openshift 4.8.0 to 4.23.0-experimental) to Ignition, or an openshift one to a MachineConfig, as butane does.")
 
     @Flag(name: .shortAndLong, help: "Fail on any warning.")
     var strict = false
@@ -14,14 +14,17 @@ struct ButaneCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Output formatted JSON.")
     var pretty = false
 
+    @Flag(name: .shortAndLong, help: "Never wrap an openshift config in a MachineConfig; write the Ignition config.")
+    var raw = false
+
     @Option(name: [.customShort("d"), .customLong("files-dir")], help: "Allow embedding local files from this directory.")
     var filesDir: String?
 
-    @Option(name: .shortAndLong, help: "Write the Ignition config to this file instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write the Ignition config (or MachineConfig) to this file instead of standard output.")
     var output: String?
 
     @Option(name: .customLong("output-dir"),
-            help: "Translate every FILE in one run, writing each as <name>.ign in this directory.")
+            help: "Translate every FILE in one run, writing each as <name>.ign (a MachineConfig as <name>.yaml) in this directory.")
     var outputDirectory: String?
 
     @Argument(help: "The Butane config; standard input when omitted. Several with --output-dir.",
@@ -43,22 +46,22 @@ struct ButaneCommand: ParsableCommand {
             return
         }
         guard let (bytes, name) = readInput(files.first ?? "-") else { throw ExitCode.failure }
-        let result = Butane.translate(bytes: bytes, file: name, options: ButaneOptions(strict: strict, filesDirectory: filesDir))
+        let result = Butane.translate(bytes: bytes, file: name, options: ButaneOptions(strict: strict, filesDirectory: filesDir, raw: raw))
         DiagnosticPrinter(sources: [name: String(decoding: bytes, as: UTF8.self)]).print(result.diagnostics)
-        guard let json = result.json(pretty: pretty) else { throw ExitCode.failure }
+        guard let document = result.output(pretty: pretty) else { throw ExitCode.failure }
         if let output {
-            if let code = SystemError.writeFile(output, json) {
+            if let code = SystemError.writeFile(output, document) {
                 printError("error: cannot write '\(output)': \(SystemError.text(code))\n")
                 throw ExitCode.failure
             }
         } else {
-            FileHandle.standardOutput.write(Data(json))
+            FileHandle.standardOutput.write(Data(document))
         }
     }
 
     /// Batch mode: one process for many files (what a directory of per-node .bu files needs).
     private func runBatch(into directory: String) throws {
-        let options = ButaneOptions(strict: strict, filesDirectory: filesDir)
+        let options = ButaneOptions(strict: strict, filesDirectory: filesDir, raw: raw)
         var failed = 0
         for file in files {
             guard let (bytes, name) = readInput(file) else { failed += 1; continue }
@@ -66,11 +69,17 @@ struct ButaneCommand: ParsableCommand {
             if !result.diagnostics.all.isEmpty {
                 DiagnosticPrinter(sources: [name: String(decoding: bytes, as: UTF8.self)]).print(result.diagnostics)
             }
-            guard let json = result.json(pretty: pretty) else { failed += 1; continue }
+            guard let document = result.output(pretty: pretty) else { failed += 1; continue }
             var base = (file as NSString).lastPathComponent
             for suffix in [".bu", ".yaml", ".yml"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
-            let target = (directory as NSString).appendingPathComponent(base + ".ign")
-            if let code = SystemError.writeFile(target, json) {
+            let target = (directory as NSString).appendingPathComponent(base + (result.isMachineConfig ? ".yaml" : ".ign"))
+            // A MachineConfig of `x.yaml` written into its own directory would replace it.
+            if Self.samePath(file, target) {
+                printError("error: cannot write '\(target)': it is the input file\n")
+                failed += 1
+                continue
+            }
+            if let code = SystemError.writeFile(target, document) {
                 printError("error: cannot write '\(target)': \(SystemError.text(code))\n")
                 failed += 1
             }
@@ -79,5 +88,10 @@ struct ButaneCommand: ParsableCommand {
             printError("\(failed) of \(files.count) files failed\n")
             throw ExitCode.failure
         }
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        return a != "-" && canonical(a) == canonical(b)
     }
 }

@@ -6,13 +6,16 @@ public struct ButaneOptions: Sendable {
     public var strict = false
     /// The directory `local`, `contents_local`, `ssh_authorized_keys_local` and `trees` read from.
     public var filesDirectory: String?
+    /// The bare Ignition config of an openshift spec, not a MachineConfig (`-r/--raw`).
+    public var raw = false
     /// Unknown keys are errors with a suggestion, not butane's warnings: site.yaml's snippets,
     /// where a misspelt key (`contnets:`) would silently leave its value out.
     package var refuseUnknownKeys = false
 
-    public init(strict: Bool = false, filesDirectory: String? = nil) {
+    public init(strict: Bool = false, filesDirectory: String? = nil, raw: Bool = false) {
         self.strict = strict
         self.filesDirectory = filesDirectory
+        self.raw = raw
     }
 }
 
@@ -22,12 +25,31 @@ public struct ButaneResult: Sendable {
     package var config: ConfigNode?
     package var spec: ButaneSpec?
     public var diagnostics: Diagnostics
+    /// The MachineConfig an openshift spec writes (nil when raw, or for another variant).
+    package var machineConfig: MachineConfig?
+
+    package init(config: ConfigNode?, spec: ButaneSpec?, diagnostics: Diagnostics, machineConfig: MachineConfig? = nil) {
+        self.config = config
+        self.spec = spec
+        self.diagnostics = diagnostics
+        self.machineConfig = machineConfig
+    }
 
     /// The Ignition JSON, when the translation succeeded.
     public func json(pretty: Bool = false) -> [UInt8]? {
         guard let config, let spec, !diagnostics.hasErrors else { return nil }
         return JanssonWriter.render(ConfigRenderer.json(config, version: spec.ignition), style: pretty ? .pretty : .compact)
     }
+
+    /// What butane writes: the MachineConfig YAML of an openshift spec, else the Ignition JSON.
+    public func output(pretty: Bool = false) -> [UInt8]? {
+        guard !diagnostics.hasErrors else { return nil }
+        if let machineConfig { return machineConfig.yaml }
+        return json(pretty: pretty)
+    }
+
+    /// Whether `output` is a MachineConfig (YAML), not an Ignition config.
+    public var isMachineConfig: Bool { machineConfig != nil }
 }
 
 /// Butane → Ignition, as the butane tool does it: read the document against the spec's schema,
@@ -66,13 +88,16 @@ public enum Butane {
         let blocked = diagnostics.hasErrors
         var translator = ButaneTranslator(spec: spec, options: options, source: source)
         translator.checkSource()
-        let config = translator.translate()
+        var config = translator.translate()
+        var machineConfig = spec.variant == .openshift ? translator.finishOpenShift(&config) : nil
         diagnostics.append(contentsOf: translator.diagnostics.all)
         if diagnostics.all.filter({ $0.severity == .error }).count == reader.otherSpecFields {
             diagnostics.append(contentsOf: IgnitionValidator(version: spec.ignition).validate(config))
         }
-        if blocked { return ButaneResult(config: nil, spec: spec, diagnostics: finish(diagnostics, options)) }
-        return ButaneResult(config: diagnostics.hasErrors ? nil : config, spec: spec, diagnostics: finish(diagnostics, options))
+        if blocked || diagnostics.hasErrors { return ButaneResult(config: nil, spec: spec, diagnostics: finish(diagnostics, options)) }
+        machineConfig?.config = ConfigRenderer.json(config, version: spec.ignition)
+        return ButaneResult(config: config, spec: spec, diagnostics: finish(diagnostics, options),
+                            machineConfig: options.raw ? nil : machineConfig)
     }
 
     /// With `strict`, warnings are errors.
@@ -132,9 +157,16 @@ public enum Butane {
         let suffix = version.drop { $0 != "-" && $0 != "+" }
         let normalized = semver.numbers.map(String.init).joined(separator: ".") + suffix
         guard let spec = ButaneSpec.find(variant: variant, version: normalized) else {
-            let known = ButaneSpec.all.map { "\($0.variant.rawValue) \($0.version)" }.joined(separator: ", ")
+            var known: [String] = []
+            for spec in ButaneSpec.all {
+                if let last = known.last, last.hasPrefix(spec.variant.rawValue + " ") {
+                    known[known.count - 1] += ", " + spec.version
+                } else {
+                    known.append(spec.name)
+                }
+            }
             diagnostics.error("no translator exists for variant \(variant) with version \(version)", at: versionNode.location,
-                              notes: [Diagnostic.Note("igncc translates \(known)", at: nil)])
+                              notes: [Diagnostic.Note("igncc translates \(known.joined(separator: "; "))", at: nil)])
             return nil
         }
         if let implied, spec != implied {
@@ -192,7 +224,9 @@ struct ButaneTranslator {
             } else if format != "swap", (filesystem["path"]?.string ?? "").isEmpty {
                 diagnostics.error("path is required if with_mount_unit is true and format is not swap", at: filesystem.location)
             }
-            if spec.isFCOS, spec.base >= 6, let path = filesystem["path"], let text = path.string,
+            // fcos's Config-level rule (from 1.6.0): openshift's own Config.Validate (4.19.0 on)
+            // shadows it in butane, so openshift never checks it.
+            if spec.variant == .fcos, spec.base >= 6, let path = filesystem["path"], let text = path.string,
                !(text == "/etc" || text == "/var" || text.hasPrefix("/etc/") || text.hasPrefix("/var/")) {
                 diagnostics.error("path must be under /etc or /var if with_mount_unit is true", at: path.location)
             }
@@ -226,10 +260,12 @@ struct ButaneTranslator {
             }
         }
         if spec.base >= 8 { checkQuadlets() }
+        if spec.variant == .openshift { checkOpenShiftSource() }
         if spec.isFCOS {
             checkBootDevice()
             checkGrub()
-            if spec.base >= 6 { checkPartitionReuse() }
+            // fcos's Config-level rule, shadowed in openshift as above.
+            if spec.variant == .fcos, spec.base >= 6 { checkPartitionReuse() }
         }
     }
 

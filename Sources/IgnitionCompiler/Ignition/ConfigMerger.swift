@@ -29,7 +29,7 @@ package enum ConfigMerger {
         case .string: return item.string ?? ""
         case .int: return item.int.map(String.init) ?? ""
         case .bool: return item.bool.map { String($0) } ?? ""
-        case .list: return ""
+        case .list, .map: return ""
         }
     }
 
@@ -75,6 +75,9 @@ package enum ConfigMerger {
                                           siblings: (parent, child), version: version, path: path + [key], observer: observer)
                     merged = .list(items, at: c?.location ?? p?.location)
                 }
+            case .map:
+                // No Ignition field is a map (only Butane's `metadata.labels`).
+                merged = c ?? p
             case .string, .int, .bool:
                 if field.flags.contains(.pointer) {
                     if let c, let p, observer != nil { observer?(p, c, path + [key]) }

@@ -159,11 +159,15 @@ package struct ConfigReader {
                     case .bool: return ConfigNode(.bool(false), at: item.location)
                     case .object: return ConfigNode(.object([]), at: item.location)
                     case .list: return ConfigNode(.list([]), at: item.location)
+                    case .map: return ConfigNode(.object([]), at: item.location)
                     }
                 }
                 return read(item, as: element, name: name)
             }
             return ConfigNode(.list(values), at: node.location)
+        case .map(let element):
+            guard case .mapping(let pairs) = node.kind else { return mismatch(node, type, name) }
+            return readMap(node, pairs, element: element, name: name)
         case .string, .int, .bool:
             if case .butane = dialect, Self.shortTag(node) != nil {
                 return taggedScalar(node, as: type, name: name)
@@ -181,6 +185,39 @@ package struct ConfigReader {
                 return ConfigNode(.bool(value), at: node.location)
             }
         }
+    }
+
+    /// A mapping of the user's keys (a Go `map[string]T`): every key is kept, a null value is the
+    /// element's zero value (as yaml.v3 stores it), a key given twice is an error.
+    private mutating func readMap(_ node: YAMLNode, _ pairs: [(key: YAMLNode, value: YAMLNode)],
+                                  element: ConfigSchema.FieldType, name: String) -> ConfigNode {
+        var entries: [ConfigEntry] = []
+        var seen: [String: SourceLocation] = [:]
+        let (allPairs, _) = expandMergeKeys(pairs)
+        for (keyNode, valueNode) in allPairs where !Self.isMergeKey(keyNode) {
+            guard let key = keyNode.scalar else {
+                diagnostics.error("a key must be a string, found \(keyNode.kindDescription)", at: keyNode.location)
+                continue
+            }
+            if let first = seen[key] {
+                diagnostics.error("duplicate key '\(key)'", at: keyNode.location, notes: [Diagnostic.Note("first defined here", at: first)])
+                continue
+            }
+            seen[key] = keyNode.location
+            var value: ConfigNode?
+            if isNull(valueNode) {
+                switch element {
+                case .string: value = ConfigNode(.string(""), at: valueNode.location)
+                case .int: value = ConfigNode(.int(0), at: valueNode.location)
+                case .bool: value = ConfigNode(.bool(false), at: valueNode.location)
+                default: value = ConfigNode(.null, at: valueNode.location)
+                }
+            } else {
+                value = read(valueNode, as: element, name: key)
+            }
+            if let value { entries.append(ConfigEntry(key: key, keyLocation: keyNode.location, node: value)) }
+        }
+        return ConfigNode(.object(entries), at: node.location)
     }
 
     /// A scalar with an explicit tag, decoded as yaml.v3 decodes it into a Go field.

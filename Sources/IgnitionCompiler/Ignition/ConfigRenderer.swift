@@ -42,6 +42,9 @@ package enum ConfigRenderer {
                 default: return scalar(item, element) ?? .null
                 }
             })
+        case .map:
+            // Butane's `metadata.labels`: never part of an Ignition config.
+            return nil
         case .string, .int, .bool:
             guard let node, let value = scalar(node, type) else {
                 // A required pointer left nil is written as null, as Go writes it.

@@ -51,6 +51,8 @@ extension ConfigSchema {
             Field(json: nil, butane: "variant", .string, ignition: [], butane: .bases(1...8), flags: []),
             Field(json: nil, butane: "boot_device", .object("BootDevice"), ignition: [], butane: .fcos(from: "1.3.0"), flags: []),
             Field(json: nil, butane: "grub", .object("Grub"), ignition: [], butane: .fcos(from: "1.5.0"), flags: []),
+            Field(json: nil, butane: "metadata", .object("Metadata"), ignition: [], butane: .openshift, flags: []),
+            Field(json: nil, butane: "openshift", .object("OpenShift"), ignition: [], butane: .openshift, flags: []),
         ]),
         ObjectType("ConfigReference", [
             Field(json: "source", butane: "source", .string, ignition: [.v30], butane: .bases(1...1), flags: [.required, .pointer]),
@@ -153,6 +155,10 @@ extension ConfigSchema {
             Field(json: "uuid", butane: "uuid", .string, ignition: [.v32, .v33, .v34, .v35, .v36, .v37], butane: .bases(3...8), flags: [.pointer]),
             Field(json: "wipeVolume", butane: "wipe_volume", .bool, ignition: [.v32, .v33, .v34, .v35, .v36, .v37], butane: .bases(3...8), flags: [.pointer]),
         ]),
+        ObjectType("Metadata", [
+            Field(json: nil, butane: "name", .string, ignition: [], butane: .openshift, flags: []),
+            Field(json: nil, butane: "labels", .map(.string), ignition: [], butane: .openshift, flags: []),
+        ]),
         ObjectType("NodeGroup", [
             Field(json: "id", butane: "id", .int, ignition: [.v30, .v31, .v32, .v33, .v34, .v35, .v36, .v37], butane: .bases(1...8), flags: [.pointer]),
             Field(json: "name", butane: "name", .string, ignition: [.v30, .v31, .v32, .v33, .v34, .v35, .v36, .v37], butane: .bases(1...8), flags: [.pointer]),
@@ -160,6 +166,12 @@ extension ConfigSchema {
         ObjectType("NodeUser", [
             Field(json: "id", butane: "id", .int, ignition: [.v30, .v31, .v32, .v33, .v34, .v35, .v36, .v37], butane: .bases(1...8), flags: [.pointer]),
             Field(json: "name", butane: "name", .string, ignition: [.v30, .v31, .v32, .v33, .v34, .v35, .v36, .v37], butane: .bases(1...8), flags: [.pointer]),
+        ]),
+        ObjectType("OpenShift", [
+            Field(json: nil, butane: "kernel_arguments", .list(.string), ignition: [], butane: .openshift, flags: []),
+            Field(json: nil, butane: "extensions", .list(.string), ignition: [], butane: .openshift, flags: []),
+            Field(json: nil, butane: "fips", .bool, ignition: [], butane: .openshift, flags: [.pointer]),
+            Field(json: nil, butane: "kernel_type", .string, ignition: [], butane: .openshift, flags: [.pointer]),
         ]),
         ObjectType("Partition", [
             Field(json: "guid", butane: "guid", .string, ignition: [.v30, .v31, .v32, .v33, .v34, .v35, .v36, .v37], butane: .bases(1...8), flags: [.pointer]),

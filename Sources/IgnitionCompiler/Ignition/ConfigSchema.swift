@@ -27,6 +27,8 @@ package enum ConfigSchema {
         case string, int, bool
         case object(String)
         case list(FieldType)
+        /// A mapping with keys of the user's choosing (Butane's `metadata.labels`).
+        case map(FieldType)
 
         var description: String {
             switch self {
@@ -35,6 +37,7 @@ package enum ConfigSchema {
             case .bool: return "a boolean"
             case .object: return "a mapping"
             case .list: return "a list"
+            case .map: return "a mapping"
             }
         }
     }
@@ -52,22 +55,28 @@ package enum ConfigSchema {
 
     /// A set of Butane specs (bit n = `ButaneSpec.all[n]`).
     package struct ButaneSpecs: OptionSet, Sendable {
-        package let rawValue: UInt32
-        package init(rawValue: UInt32) { self.rawValue = rawValue }
+        package let rawValue: UInt64
+        package init(rawValue: UInt64) { self.rawValue = rawValue }
 
         /// Every spec built on the Butane base schemas v0_`range` (their fields are in every variant).
         static func bases(_ range: ClosedRange<Int>) -> Self {
             ButaneSpec.all.reduce(into: []) { set, spec in if range.contains(spec.base) { set.insert(Self(spec)) } }
         }
 
-        /// The `fcos` specs from `version` on: fields of the fcos variant's own schema.
+        /// The `fcos` specs from `version` on, and the openshift specs built on them: fields of the
+        /// fcos variant's own schema.
         static func fcos(from version: String) -> Self {
             ButaneSpec.all.reduce(into: []) { set, spec in
-                if spec.variant == .fcos, spec.index >= ButaneSpec.find(variant: "fcos", version: version)!.index { set.insert(Self(spec)) }
+                if spec.isFCOS, spec.isAtLeast(version) { set.insert(Self(spec)) }
             }
         }
 
-        init(_ spec: ButaneSpec) { self.init(rawValue: 1 << UInt32(spec.index)) }
+        /// The openshift specs: the MachineConfig's `metadata` and `openshift` sections.
+        static let openshift: Self = ButaneSpec.all.reduce(into: []) { set, spec in
+            if spec.variant == .openshift { set.insert(Self(spec)) }
+        }
+
+        init(_ spec: ButaneSpec) { self.init(rawValue: 1 << UInt64(spec.index)) }
 
         package func has(_ spec: ButaneSpec) -> Bool { contains(Self(spec)) }
     }
