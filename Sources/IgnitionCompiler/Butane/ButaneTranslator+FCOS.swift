@@ -252,7 +252,8 @@ extension ButaneTranslator {
         if let compression { resource["compression"] = .string(compression, at: at) }
         var file = ConfigNode.object(at: at)
         file["path"] = .string("/boot/grub2/user.cfg", at: at)
-        file["append"] = .list([resource], at: at)
+        // At `grub.users`, where butane reports what is wrong with the append (openshift refuses it).
+        file["append"] = .list([resource], at: source["grub"]?["users"]?.location ?? at)
         var filesystem = ConfigNode.object(at: at)
         filesystem["device"] = .string("/dev/disk/by-label/boot", at: at)
         filesystem["format"] = .string("ext4", at: at)

@@ -132,7 +132,8 @@ extension ButaneTranslator {
     /// the node degraded when they change. Set to anything but nothing (an empty list), an error.
     private mutating func checkFieldFilters(_ config: ConfigNode) {
         func refuse(_ node: ConfigNode?, _ message: String) {
-            if let node, !Self.isUnset(node) { diagnostics.error(message, at: node.location) }
+            // A list the sugar made (a tree's links) is located at its first item (the tree).
+            if let node, !Self.isUnset(node) { diagnostics.error(message, at: node.location ?? node.items.first?.location) }
         }
         refuse(config["passwd"]?["groups"], "groups are not supported in this spec version")
         let userMessage = "fields other than \"name\", \"ssh_authorized_keys\", and \"password_hash\" (4.13.0+) are not supported in this spec version"
