@@ -152,7 +152,9 @@ package enum ConfigSchema {
         let having = ButaneSpec.all.filter { hasButaneField(path, in: $0) }
         if let first = having.first(where: { $0.variant == spec.variant }) {
             let when = first.index > spec.index ? "needs \(first.name) or newer" : "is not in \(spec.name)"
-            return "unused key \(key); '\(key)' \(when)"
+            // Where openshift has the section, only `-r` takes it (the MCO refuses it).
+            let instead = spec.variant == .openshift && path == ["kernel_arguments"] ? "; use openshift.kernel_arguments" : ""
+            return "unused key \(key); '\(key)' \(when)\(instead)"
         }
         guard let other = having.first else { return nil }
         return "unused key \(key); '\(key)' is in no \(spec.variant.rawValue) spec (\(other.name) or newer has it)"
