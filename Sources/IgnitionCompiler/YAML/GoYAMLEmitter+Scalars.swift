@@ -86,9 +86,11 @@ extension GoYAMLEmitter {
     /// bool, a number, a timestamp), or as a YAML 1.1 bool or base-60 float.
     static func canUsePlain(_ text: String) -> Bool {
         guard case .string = ConfigReader.resolvePlain(text) else { return false }
-        let oldBools: Set<String> = ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]
-        return !oldBools.contains(text) && !isBase60Float(text)
+        return !yaml11Bools.contains(text) && !isBase60Float(text)
     }
+
+    private static let yaml11Bools: Set<String> = ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
+                                                   "n", "N", "no", "No", "NO", "off", "Off", "OFF"]
 
     /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
     static func isBase60Float(_ text: String) -> Bool {
@@ -105,8 +107,6 @@ extension GoYAMLEmitter {
                 rest = rest.dropFirst(2)
             } else if digits.count >= 2, digits.first! <= "5" {
                 rest = rest.dropFirst(3)
-            } else if digits.count >= 2 {
-                return false
             } else {
                 return false
             }
