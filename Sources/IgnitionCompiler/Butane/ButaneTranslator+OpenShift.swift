@@ -65,6 +65,7 @@ extension ButaneTranslator {
                 }
             }
         }
+        // `config` is rendered by `Butane.translate` once the config has passed Ignition's checks.
         return MachineConfig(
             name: source["metadata"]?["name"]?.string ?? "",
             labels: (source["metadata"]?["labels"]?.entries ?? []).map { ($0.key, $0.node.string ?? "") },
