@@ -98,7 +98,7 @@ struct SiteDecoder {
             diagnostics.error("network name '\(name.value)' must be letters, digits, '-' and '_'", at: name.location)
         }
         let what = "network '\(name.value)'"
-        guard let reader = MappingReader(node, what: what, allowed: ["cidr", "gateway", "dns", "search", "libvirt"],
+        guard let reader = MappingReader(node, what: what, allowed: ["cidr", "gateway", "dns", "search", "libvirt", "dhcp"],
                                          diagnostics: &diagnostics) else {
             if node.isNull { diagnostics.error("missing required key 'cidr' in \(what)", at: node.location) }
             return nil
@@ -116,9 +116,10 @@ struct SiteDecoder {
             }
         }
         let libvirt = reader.value("libvirt").flatMap { decodeLibvirt($0, network: name.value) }
+        let dhcp = reader.entries.first { $0.key.value == "dhcp" }.flatMap { decodeDHCP($0.value, key: $0.key, network: name.value) }
         guard let cidr else { return nil }
         return Network(name: name, cidr: cidr, gateway: gateway, dns: dns, search: search, libvirt: libvirt,
-                       location: name.location)
+                       location: name.location, dhcp: dhcp)
     }
 
     private mutating func decodeLibvirt(_ node: YAMLNode, network: String) -> LibvirtNetwork? {

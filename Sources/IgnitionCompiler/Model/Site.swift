@@ -152,6 +152,8 @@ public struct Network: Sendable {
     public var search: [Located<String>]
     public var libvirt: LibvirtNetwork?
     public var location: SourceLocation
+    /// `dhcp`: the network's DHCP (and PXE) service, written by the `dnsmasq` and `kea` targets.
+    public var dhcp: DHCPService? = nil
 }
 
 public struct LibvirtNetwork: Sendable {

@@ -14,6 +14,7 @@ struct SiteValidator {
         checkUniqueness()
         checkRoles()
         checkAddresses()
+        checkDHCP()
     }
 
     // MARK: Hosts

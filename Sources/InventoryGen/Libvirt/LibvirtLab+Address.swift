@@ -28,7 +28,8 @@ extension LibvirtLab {
     /// `libvirt.address`, else the gateway, else (for `nat` and `route`, which need the lab host
     /// as the VMs' router, and for a network with a DHCP range, which dnsmasq serves from it) the
     /// lowest address of the network that is no NIC's, not the VIP, no DNS A record's (nor an
-    /// API extra address) and not in the DHCP range. Deterministic: a function of the site alone.
+    /// API extra address), not the PXE `next_server`, and in neither DHCP range (libvirt's, the
+    /// network's `dhcp`). Deterministic: a function of the site alone.
     static func hostAddress(of network: Network, in site: Site) -> HostAddress {
         guard let libvirt = network.libvirt, libvirt.mode.value != .bridge else { return .none }
         if let address = libvirt.address { return .explicit(address) }
@@ -49,14 +50,19 @@ extension LibvirtLab {
         use(site.kubernetes?.api?.vip?.value)
         for extra in site.kubernetes?.api?.extraAddresses ?? [] { use(extra.value) }
         for record in site.dns?.records ?? [] where record.type.value == .A { use(IPv4Address(record.value.value)) }
+        use(network.dhcp?.nextServer?.value)
         // A /31 or /32 has no network or broadcast address to skip (RFC 3021).
         let reserved = cidr.prefixLength < 31
         var candidate = UInt64(cidr.first.value) + (reserved ? 1 : 0)
         let last = UInt64(cidr.last.value) - (reserved ? 1 : 0)
-        let range = network.libvirt?.dhcpRange.map { (UInt64($0.start.value.value), UInt64($0.end.value.value)) }
-        // Each step passes a used address or the whole range: at most one step per NIC and record.
+        // libvirt's own DHCP range, and the pool of the network's `dhcp` (which a DHCP server run on
+        // the lab bridge to rehearse PXE would lease).
+        var ranges: [(UInt64, UInt64)] = []
+        if let range = network.libvirt?.dhcpRange { ranges.append((UInt64(range.start.value.value), UInt64(range.end.value.value))) }
+        if let range = network.dhcp?.range { ranges.append((UInt64(range.first.value.value), UInt64(range.last.value.value))) }
+        // Each step passes a used address or a whole range: at most one step per NIC, record and range.
         while candidate <= last {
-            if let range, range.0 <= candidate, candidate <= range.1 {
+            if let range = ranges.first(where: { $0.0 <= candidate && candidate <= $0.1 }) {
                 candidate = range.1 + 1
             } else if used.contains(UInt32(candidate)) {
                 candidate += 1
