@@ -14,6 +14,10 @@ public enum BuildTarget: String, CaseIterable, Sendable {
     case bindZone = "bind-zone"
     /// `out/libvirt/`: network and domain XML and lab.sh (InventoryGen).
     case libvirt
+    /// `out/dnsmasq/<site>.conf`: DHCP and PXE for the networks with a `dhcp` section (InventoryGen).
+    case dnsmasq
+    /// `out/kea/kea-dhcp4.json`: the same as a Kea DHCPv4 server configuration (InventoryGen).
+    case kea
     /// `out/install/`: the host index `igncc serve` reads, and per-host install commands and iPXE
     /// scripts that pin each Ignition config's hash. Built with `ignition`, whose files it hashes.
     case install

@@ -10,6 +10,8 @@ extension BuildTarget {
         case .kubespray: return "kubespray"
         case .bindZone: return "bind"
         case .libvirt: return "libvirt"
+        case .dnsmasq: return "dnsmasq"
+        case .kea: return "kea"
         case .install: return "install"
         }
     }

@@ -23,6 +23,8 @@ import Testing
         case ("bind", 2): return 0o644
         case ("libvirt", 2) where parts[1] == "lab.sh": return 0o755
         case ("libvirt", 3) where ["networks", "domains"].contains(parts[1]) && path.hasSuffix(".xml"): return 0o644
+        case ("dnsmasq", 2) where path.hasSuffix(".conf"): return 0o644
+        case ("kea", 2) where parts[1] == "kea-dhcp4.json": return 0o644
         case ("install", 2) where path.hasSuffix(".sh"): return 0o755
         case ("install", 2) where ["hosts.json", "README.txt"].contains(parts[1]): return 0o644
         case ("install", 3) where parts[1] == "ipxe" && path.hasSuffix(".ipxe"): return 0o644

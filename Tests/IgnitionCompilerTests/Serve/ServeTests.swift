@@ -26,7 +26,7 @@ import Testing
         try Self.build(Self.lacave, into: out)
         // Every target exposed, so that every listed file is served (ServeExposureTests: the default).
         let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"),
-                                       extra: ["--expose", "network,butane,kubespray,bind-zone,libvirt"])
+                                       extra: ["--expose", "network,butane,kubespray,bind-zone,libvirt,dnsmasq,kea"])
         for (hex, path) in try Self.sums(out) {
             let reply = try server.client.get("/" + path)
             #expect(reply.status == 200, "\(path)")
