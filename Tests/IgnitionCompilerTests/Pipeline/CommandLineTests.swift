@@ -54,13 +54,13 @@ import Testing
         let result = try runProcess(TestPaths.binary, ["build", lacave, "-o", dir.file("out")])
         #expect(result.status == 0, "\(result.stderr)")
         // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars; 2 zones and
-        // named.conf.zones; 1 libvirt network, 4 domains and lab.sh; hosts.json, README.txt and
-        // 4 install and 4 iPXE scripts.
-        #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(dir.file("out"))\n"
+        // named.conf.zones; 1 libvirt network, 4 domains and lab.sh; dnsmasq's and Kea's
+        // configurations; hosts.json, README.txt and 4 install and 4 iPXE scripts.
+        #expect(result.stdout == "igncc: wrote 43 files for 4 hosts to \(dir.file("out"))\n"
                 + "reinstall: none\nadded: kube01 kube02 kube03 kube04\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "butane", "ignition", "install", "kubespray",
-                        "libvirt", "network"])
+        #expect(top == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "butane", "dnsmasq", "ignition", "install", "kea",
+                        "kubespray", "libvirt", "network"])
     }
 
     @Test func buildOneTarget() throws {

@@ -64,8 +64,8 @@ import Testing
                                                           ("labels: {disktype: ssd}", "labels: {disktype: nvme}")])
         let result = try Self.igncc(["build", changed, "--target", "kubespray", "-o", out])
         // The configs were kept as they were: no machine to reinstall, however the site changed.
-        #expect(result.stdout == "igncc: wrote 41 files for 4 hosts to \(out) "
-                + "(built kubespray; kept ignition, network, butane, bind-zone, libvirt, install)\n"
+        #expect(result.stdout == "igncc: wrote 43 files for 4 hosts to \(out) "
+                + "(built kubespray; kept ignition, network, butane, bind-zone, libvirt, dnsmasq, kea, install)\n"
                 + "reinstall: none (ignition not rebuilt)\n")
         let after = try Self.snapshot(out)
         #expect(Set(after.keys) == Set(before.keys))
@@ -212,7 +212,7 @@ import Testing
         let changed = try Self.variant(dir, "site.yaml", [("timezone: America/Toronto", "timezone: Europe/Paris")])
         let result = try Self.igncc(["build", changed, "--target", "ignition", "-o", out])
         // Another time zone: every config changed, every machine to reinstall.
-        #expect(result.stdout.hasSuffix("(built ignition, install; kept network, butane, kubespray, bind-zone, libvirt)\n"
+        #expect(result.stdout.hasSuffix("(built ignition, install; kept network, butane, kubespray, bind-zone, libvirt, dnsmasq, kea)\n"
                                         + "reinstall: kube01 kube02 kube03 kube04\n"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/kubespray/inventory.ini")) == kubespray)
         for host in ["kube01", "kube02", "kube03", "kube04"] {

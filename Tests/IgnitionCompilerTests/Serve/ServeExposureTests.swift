@@ -6,7 +6,7 @@ import Testing
 /// endpoints, /assets/); the other targets' trees only when named with `--expose`.
 @Suite(.serialized) struct ServeExposureTests {
     static let machineTrees = ["ignition/", "install/"]
-    static let hiddenTrees = ["network/", "butane/", "kubespray/", "bind/", "libvirt/"]
+    static let hiddenTrees = ["network/", "butane/", "kubespray/", "bind/", "libvirt/", "dnsmasq/", "kea/"]
 
     /// The lacave sample built with every target, and its listed paths.
     static func buildAll(_ dir: TemporaryDirectory) throws -> (out: String, paths: [String]) {
@@ -94,16 +94,16 @@ import Testing
 
         try FileManager.default.createDirectory(atPath: dir.file("assets"), withIntermediateDirectories: true)
         let several = try ServerProcess(directory: out, logPath: dir.file("several.log"),
-                                        extra: ["--expose", "libvirt,network", "--expose", "bind-zone", "--assets", dir.file("assets")])
+                                        extra: ["--expose", "libvirt,network", "--expose", "bind-zone,dnsmasq", "--assets", dir.file("assets")])
         for path in paths where Self.hiddenTrees.contains(where: { path.hasPrefix($0) }) {
-            if path.hasPrefix("kubespray/") || path.hasPrefix("butane/") {
+            if path.hasPrefix("kubespray/") || path.hasPrefix("butane/") || path.hasPrefix("kea/") {
                 try Self.expectHidden(path, on: several)
             } else {
                 try Self.expectServed(path, from: out, on: several)
             }
         }
         #expect(several.stop() == 0)
-        #expect(several.log.contains(" hosts=4 exposed=ignition,install,assets,mac-endpoints,network,bind-zone,libvirt\n"), "\(several.log)")
+        #expect(several.log.contains(" hosts=4 exposed=ignition,install,assets,mac-endpoints,network,bind-zone,libvirt,dnsmasq\n"), "\(several.log)")
     }
 
     /// A name that is no exposable target is a usage error that lists the choices; nothing listens.
@@ -112,7 +112,7 @@ import Testing
         defer { dir.remove() }
         let out = dir.file("out")
         try ServeTests.build(ServeTests.lacave, into: out)
-        let choices = "network, butane, kubespray, bind-zone, libvirt"
+        let choices = "network, butane, kubespray, bind-zone, libvirt, dnsmasq, kea"
         for (arguments, message) in [
             (["--expose", "foo"], "unknown --expose 'foo': choose from \(choices) (ignition/ and install/ are always served)"),
             (["--expose", "kubespray,bind"], "unknown --expose 'bind': choose from \(choices)"),
