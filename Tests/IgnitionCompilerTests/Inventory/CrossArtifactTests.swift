@@ -4,8 +4,9 @@ import Testing
 @testable import InventoryGen
 
 /// One site, one truth: every static address and MAC of every host reads the same in the host's
-/// Ignition (its network files), the zones (A and PTR), the Kubespray inventory and the libvirt
-/// reservations and domains. Each artifact is parsed as its consumer reads it, not grepped.
+/// Ignition (its network files), the zones (A and PTR), the Kubespray inventory, the libvirt
+/// reservations and domains, and dnsmasq's and Kea's reservations. Each artifact is parsed as its
+/// consumer reads it, not grepped.
 @Suite struct CrossArtifactTests {
     struct Binding: Hashable, CustomStringConvertible {
         var mac: String
@@ -84,6 +85,47 @@ import Testing
                             "\(name)/\(hostName): no reservation \(nic.mac.value)=\(address)")
                 }
             }
+        }
+
+        // DHCP: dnsmasq and Kea reserve exactly the static NICs of the networks with `dhcp`, each
+        // under a name the zone gives its address.
+        let expected = Set(site.hosts.flatMap { host in
+            host.nics.compactMap { nic -> Binding? in
+                guard site.network(named: nic.network.value)?.dhcp != nil, let address = nic.address else { return nil }
+                return Binding(mac: nic.mac.value.description, address: address.value.description)
+            }
+        })
+        let dnsmasq = try dnsmasqReservations(out + "/dnsmasq/\(site.name.value).conf")
+        let kea = try keaReservations(out + "/kea/kea-dhcp4.json")
+        #expect(Set(dnsmasq.map(\.binding)) == expected && dnsmasq.count == expected.count, "\(name): dnsmasq \(dnsmasq)")
+        #expect(Set(kea.map(\.binding)) == expected && kea.count == expected.count, "\(name): Kea \(kea)")
+        for reservation in dnsmasq + kea {
+            let owners = forward.filter { $0.type == "A" && $0.data == reservation.binding.address }.map(\.owner)
+            #expect(owners.contains(reservation.name), "\(name): \(reservation) is not named as the zone names its address")
+        }
+        if expected.isEmpty {
+            #expect(!FileManager.default.fileExists(atPath: out + "/dnsmasq") && !FileManager.default.fileExists(atPath: out + "/kea"))
+        }
+    }
+
+    /// `dhcp-host=MAC,ADDRESS,NAME` lines; none when there is no file.
+    func dnsmasqReservations(_ path: String) throws -> [(binding: Binding, name: String)] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("dhcp-host=") else { return nil }
+            let fields = line.dropFirst(10).split(separator: ",").map(String.init)
+            return fields.count == 3 ? (Binding(mac: fields[0], address: fields[1]), fields[2]) : nil
+        }
+    }
+
+    /// Every subnet's reservations; none when there is no file.
+    func keaReservations(_ path: String) throws -> [(binding: Binding, name: String)] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let subnets = (json?["Dhcp4"] as? [String: Any])?["subnet4"] as? [[String: Any]] ?? []
+        return subnets.flatMap { ($0["reservations"] as? [[String: String]]) ?? [] }.compactMap { entry in
+            guard let mac = entry["hw-address"], let address = entry["ip-address"], let hostname = entry["hostname"] else { return nil }
+            return (Binding(mac: mac, address: address), hostname)
         }
     }
 
