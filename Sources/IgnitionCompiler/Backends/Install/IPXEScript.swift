@@ -27,6 +27,7 @@ enum IPXEScript {
             arguments += ["flatcar.first_boot=1", "ignition.config.url=\(served.ignitionURL)"]
         }
         arguments += served.bootNetwork?.kernelArguments ?? []
+        arguments += served.kernelArguments
         return Boot(kernel: served.images.kernel, kernelArguments: arguments, initramfs: served.images.initramfs)
     }
 

@@ -6,6 +6,11 @@ struct InstallTarget: DerivedBackend {
     var target: BuildTarget { .install }
     var requires: [BuildTarget] { [.ignition] }
 
+    /// `serve.kernel_args` and the hosts' `kernel_args`: see `LiveKernelArguments`.
+    func validate(_ site: Site, into diagnostics: inout Diagnostics) {
+        LiveKernelArguments.validate(site, into: &diagnostics)
+    }
+
     /// Without `serve.base_url` the target writes hosts.json only: every build that writes
     /// install/ says so, naming the tree by its absolute path; `igncc check` (no tree) says so
     /// only when the target is named.
