@@ -1,3 +1,18 @@
+/// Where the install target's files are, for `igncc serve` too (which names each host's files in
+/// its access log).
+package enum InstallPaths {
+    package static let byMACDirectory = "install/by-mac"
+
+    /// `install/by-mac/52-54-00-00-01-21.ipxe` for `52:54:00:00:01:21` (lowercase, with colons).
+    package static func byMAC(_ mac: String) -> String {
+        "\(byMACDirectory)/\(mac.replacingOccurrences(of: ":", with: "-")).ipxe"
+    }
+
+    /// The static `boot.ipxe`, at the top of the tree: where a web server whose root is the output
+    /// directory answers `/boot.ipxe`, as `igncc serve` does.
+    package static let bootScript = BuildTarget.install.topLevelFiles[0]
+}
+
 /// What `out/install/` says about a site, before any of it is rendered: each host's config, its
 /// hash and URL, the commands that install it and the kernel arguments that PXE-boot it.
 struct InstallPlan: Equatable {
@@ -25,6 +40,9 @@ struct InstallPlan: Equatable {
 
         var scriptPath: String { "install/\(name).sh" }
         var ipxePath: String { "install/ipxe/\(name).ipxe" }
+        /// `install/by-mac/<mac>.ipxe` for every MAC, as iPXE's `${mac:hexhyp}` spells it
+        /// (lowercase, hyphens): what the static boot.ipxe chains to.
+        var byMACPaths: [String] { macs.map(InstallPaths.byMAC) }
     }
 
     struct Served: Equatable {
