@@ -144,7 +144,7 @@ extension SiteDecoder {
     }
 
     mutating func decodeServe(_ node: YAMLNode) -> Serve? {
-        guard let reader = MappingReader(node, what: "'serve'", allowed: ["base_url", "images"],
+        guard let reader = MappingReader(node, what: "'serve'", allowed: ["base_url", "images", "kernel_args"],
                                          diagnostics: &diagnostics) else { return nil }
         let url = reader.value("base_url").flatMap { Scalars.string($0, field: "base_url", diagnostics: &diagnostics) }
         if let url {
@@ -168,7 +168,8 @@ extension SiteDecoder {
                 images.flatcar = decodeImages(flatcar, what: "'serve.images.flatcar'", allowed: ["kernel", "initramfs"])
             }
         }
-        return Serve(baseURL: url, images: images, location: node.location)
+        let kernelArgs = reader.value("kernel_args").map { decodeKernelArgs($0, field: "serve.kernel_args") } ?? []
+        return Serve(baseURL: url, images: images, kernelArgs: kernelArgs, location: node.location)
     }
 
     /// One OS's boot images: each an http(s) URL or a path relative to `base_url`.

@@ -44,6 +44,7 @@ extension SiteDecoder {
         }
 
         let vars = reader?.value("vars").map { decodeVars($0, field: "hosts.\(name.value).vars") } ?? []
+        let kernelArgs = reader?.value("kernel_args").map { decodeKernelArgs($0, field: "hosts.\(name.value).kernel_args") }
 
         var nics: [NIC] = []
         var nicsComplete = false
@@ -63,7 +64,7 @@ extension SiteDecoder {
                     butane: snippets(settings.butane, defaults: defaults.butane.count, roles: roles), roles: roles, rolesComplete: rolesComplete, nicsComplete: nicsComplete, labels: labels, vars: vars,
                     nics: nics,
                     vm: settings.vm, ignitionVersion: settings.ignitionVersion ?? Located(.default, at: name.location),
-                    location: name.location)
+                    location: name.location, kernelArgs: kernelArgs)
     }
 
     /// Defaults' snippets, then each role's in the host's order, then the host's own.

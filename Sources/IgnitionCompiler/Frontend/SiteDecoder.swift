@@ -6,7 +6,7 @@ struct SiteDecoder {
     static let topLevelKeys = ["version", "site", "domain", "defaults", "roles", "networks", "hosts", "kubernetes", "dns", "serve"]
     /// Keys a host may set and `defaults` may provide.
     static let inheritedKeys = ["os", "install_disk", "user", "ssh_authorized_keys", "timezone", "butane", "ignition_version", "vm"]
-    static let hostKeys = inheritedKeys + ["roles", "labels", "nics", "vars"]
+    static let hostKeys = inheritedKeys + ["roles", "labels", "nics", "vars", "kernel_args"]
     /// Most hosts a site may have: five times the largest benchmarked site (10,000 hosts), low
     /// enough to bound the work a site file within the input limit can ask for.
     static let maxHosts = 50_000
@@ -40,7 +40,12 @@ struct SiteDecoder {
         let name = top.required("site", diagnostics: &diagnostics).flatMap { siteName($0) }
         let domain = top.required("domain", diagnostics: &diagnostics).flatMap { domainName($0) }
         let defaultsReader = top.value("defaults").flatMap {
-            MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys + ["vars"], diagnostics: &diagnostics)
+            MappingReader($0, what: "'defaults'", allowed: Self.inheritedKeys + ["vars", "kernel_args"], diagnostics: &diagnostics)
+        }
+        if let key = defaultsReader?.entries.first(where: { $0.key.value == "kernel_args" })?.key {
+            // The site-wide list lives with the other boot settings; a host may replace it.
+            diagnostics.error("'kernel_args' is not a default: set the live kernel arguments of every host in 'serve.kernel_args', and a host's own (which replace them) in its 'kernel_args'",
+                              at: key.location)
         }
         if let key = defaultsReader?.entries.first(where: { $0.key.value == "vars" })?.key {
             // A default is a value each host may replace with its own; variables for every host

@@ -101,11 +101,20 @@ public struct Host: Sendable {
     public var ignitionVersion: Located<IgnitionSpec>
     /// Where the host's key is.
     public var location: SourceLocation
+    /// `kernel_args`: the host's own live kernel arguments, replacing `serve.kernel_args`; nil
+    /// when the host has none of its own (see `liveKernelArguments(in:)`).
+    public var kernelArgs: [Located<String>]? = nil
 
     public func has(_ role: Role) -> Bool { roles.contains { $0.value == role } }
 
     /// In Kubespray's `k8s_cluster`: a control plane, worker or route reflector.
     public var isClusterNode: Bool { roles.contains { $0.value.isClusterNode } }
+
+    /// What the host's iPXE script adds to the live kernel's command line: its own
+    /// `kernel_args`, else the site's `serve.kernel_args`.
+    public func liveKernelArguments(in site: Site) -> [Located<String>] {
+        kernelArgs ?? site.serve?.kernelArgs ?? []
+    }
 }
 
 /// Ansible variables of site.yaml (`kubernetes.vars`, `kubernetes.all_vars`, a host's `vars`),
@@ -249,6 +258,9 @@ public struct Serve: Sendable {
     /// Where iPXE fetches each OS's boot images; a missing one is the default under
     /// `<base_url>/assets/` (see `InstallPlan.defaultImagePaths`).
     public var images = Images()
+    /// `kernel_args`: appended to the live kernel's command line of every host's iPXE script
+    /// (a host's own `kernel_args` replace them), in order.
+    public var kernelArgs: [Located<String>] = []
     /// Where the `serve` section is.
     public var location: SourceLocation?
 

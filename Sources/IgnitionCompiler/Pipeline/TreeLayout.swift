@@ -1,5 +1,6 @@
 /// Which part of the output tree each target owns: one top-level directory, all of whose files it
-/// writes and no other target does. Partial builds keep or replace a target's files by it.
+/// writes and no other target does, and any files of its own at the top of the tree. Partial
+/// builds keep or replace a target's files by it.
 extension BuildTarget {
     /// The top-level directory of the output tree that holds this target's files, and only them.
     public var directory: String {
@@ -16,10 +17,21 @@ extension BuildTarget {
         }
     }
 
-    /// The target whose directory holds `relativePath`, or nil for the files at the tree's root
-    /// (`SHA512SUMS`) and anything no target writes.
+    /// Files at the top of the tree that this target writes: `boot.ipxe` for `install`, where a
+    /// web server whose root is the tree answers `/boot.ipxe` as `igncc serve` does.
+    public var topLevelFiles: [String] {
+        switch self {
+        case .install: return ["boot.ipxe"]
+        default: return []
+        }
+    }
+
+    /// The target whose directory holds `relativePath` or that writes it at the top of the tree,
+    /// or nil for the tree's own files (`SHA512SUMS`) and anything no target writes.
     public static func owner(of relativePath: String) -> BuildTarget? {
-        guard let slash = relativePath.firstIndex(of: "/") else { return nil }
+        guard let slash = relativePath.firstIndex(of: "/") else {
+            return allCases.first { $0.topLevelFiles.contains(relativePath) }
+        }
         let top = relativePath[..<slash]
         return allCases.first { $0.directory == top }
     }

@@ -91,7 +91,9 @@ struct BuildSnapshot: Sendable {
         if let file = files[ServeIndex.path] {
             index = try ServeIndex.decode(Array(file.bytes.readableBytesView))
             for host in index?.hosts ?? [] {
-                for path in [host.ignition, host.ipxe, host.script].compactMap({ $0 }) { files[path]?.host = host.name }
+                for path in [host.ignition, host.ipxe, host.script].compactMap({ $0 }) + host.macs.map(InstallPaths.byMAC) {
+                    files[path]?.host = host.name
+                }
             }
         }
         return BuildSnapshot(files: files, index: index, identity: identity)

@@ -64,11 +64,17 @@ import Testing
         let files = try Self.build()
         let install = files.values.filter { $0.relativePath.hasPrefix("install/") }.sorted { $0.relativePath < $1.relativePath }
         #expect(install.map(\.relativePath) == [
-            "install/README.txt", "install/hosts.json",
+            "install/README.txt",
+            "install/by-mac/52-54-00-00-01-21.ipxe", "install/by-mac/52-54-00-00-01-23.ipxe",
+            "install/by-mac/52-54-00-aa-01-22.ipxe", "install/by-mac/52-54-00-aa-02-01.ipxe",
+            "install/hosts.json",
             "install/ipxe/node1.ipxe", "install/ipxe/node2.ipxe", "install/ipxe/node3.ipxe",
             "install/node1.sh", "install/node2.sh", "install/node3.sh",
         ])
-        for file in install {
+        // Beside the target directories, at the top: boot.ipxe, which install owns.
+        #expect(files.keys.filter { !$0.contains("/") } .sorted() == ["SHA512SUMS", "boot.ipxe"])
+        #expect(BuildTarget.owner(of: "boot.ipxe") == .install && BuildTarget.owner(of: "SHA512SUMS") == nil)
+        for file in install + [try #require(files["boot.ipxe"])] {
             #expect(file.mode == (file.relativePath.hasSuffix(".sh") ? 0o755 : 0o644), "\(file.relativePath)")
             #expect(file.contents.last == 0x0A, "\(file.relativePath) ends with a newline")
         }
@@ -268,6 +274,53 @@ import Testing
                      "assets/flatcar/flatcar_production_pxe_image.cpio.gz"] {
             #expect(readme.contains("\n    \(path)\n"))
         }
+    }
+
+    /// by-mac/: for every MAC of every host, the host's iPXE script byte for byte, named as iPXE's
+    /// `${mac:hexhyp}` spells the MAC, whatever site.yaml's spelling (`52-54-00-AA-01-22`).
+    @Test func byMACCopies() throws {
+        let files = try Self.build()
+        for (host, macs) in [("node1", ["52-54-00-00-01-21"]), ("node2", ["52-54-00-aa-02-01", "52-54-00-aa-01-22"]),
+                             ("node3", ["52-54-00-00-01-23"])] {
+            let script = try #require(files["install/ipxe/\(host).ipxe"]).contents
+            for mac in macs {
+                let copy = try #require(files["install/by-mac/\(mac).ipxe"], "\(host) \(mac)")
+                #expect(copy.contents == script && copy.mode == 0o644, "\(host) \(mac)")
+            }
+        }
+        // Without base_url there is no script to copy, and no boot.ipxe.
+        let bare = try Self.build(Self.site.replacingOccurrences(of: "serve:\n  base_url: http://boot.demo.example:8080/\n", with: ""))
+        #expect(!bare.keys.contains { $0.hasPrefix("install/by-mac/") || $0 == "boot.ipxe" })
+    }
+
+    /// The static boot.ipxe: the booted NIC's MAC, then net0…net3, each a chain to its by-mac copy
+    /// that `||` lets fail; then the unknown machine's message and the local disk.
+    @Test func staticBootScript() throws {
+        let files = try Self.build()
+        #expect(try Self.text(files, "boot.ipxe") == """
+        #!ipxe
+        # Finds this machine's install script by the MAC of any of its NICs, for any web server that
+        # serves this tree at http://boot.demo.example:8080/ (written by igncc for site 'demo'). igncc serve answers
+        # /boot.ipxe itself, with the same search through /ipxe?mac= and a log line for unknown machines.
+        chain --replace --autofree http://boot.demo.example:8080/install/by-mac/${mac:hexhyp}.ipxe ||
+        chain --replace --autofree http://boot.demo.example:8080/install/by-mac/${net0/mac:hexhyp}.ipxe ||
+        chain --replace --autofree http://boot.demo.example:8080/install/by-mac/${net1/mac:hexhyp}.ipxe ||
+        chain --replace --autofree http://boot.demo.example:8080/install/by-mac/${net2/mac:hexhyp}.ipxe ||
+        chain --replace --autofree http://boot.demo.example:8080/install/by-mac/${net3/mac:hexhyp}.ipxe ||
+        echo igncc: no host of site demo has the MAC ${mac}
+        echo igncc: its NICs: ${net0/mac} ${net1/mac} ${net2/mac} ${net3/mac}
+        echo igncc: add it to site.yaml under 'hosts', then build and boot again, for instance:
+        echo igncc: node-${mac:hexraw}: {roles: [worker], nics: [{mac: ${mac}, network: CHANGE-ME}]}
+        echo igncc: booting from the local disk in 10 seconds
+        sleep 10
+        exit
+
+        """)
+        // Below a path, the chains are too.
+        let below = try Self.build(Self.site.replacingOccurrences(of: "base_url: http://boot.demo.example:8080/",
+                                                                  with: "base_url: http://boot.demo.example/kubernetes"))
+        #expect(try Self.text(below, "boot.ipxe").contains(
+            "\nchain --replace --autofree http://boot.demo.example/kubernetes/install/by-mac/${net2/mac:hexhyp}.ipxe ||\n"))
     }
 
     /// Words the shell would change are quoted.

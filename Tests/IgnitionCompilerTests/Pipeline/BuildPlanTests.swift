@@ -110,7 +110,7 @@ import Testing
         let changed = new.keys.filter { old[$0] != nil && old[$0] != new[$0] }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         #expect(!changed.isEmpty && Set(new.keys) == Set(old.keys))
-        #expect(dry.stdout.split(separator: "\n").first == "igncc: dry run: would write 43 files for 4 hosts to \(out); nothing written")
+        #expect(dry.stdout.split(separator: "\n").first == "igncc: dry run: would write 48 files for 4 hosts to \(out); nothing written")
         #expect(Self.plan(dry) == ["reinstall: \(try Self.differingConfigs(out, dir.file("real")).joined(separator: " "))",
                                    "files: 0 added, \(changed.count) changed, 0 removed"]
                 + changed.map { "  changed \($0)" })

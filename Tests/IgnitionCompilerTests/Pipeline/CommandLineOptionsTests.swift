@@ -33,7 +33,7 @@ import Testing
         #expect(clean.status == 0, "\(clean.stderr)")
         #expect(clean.stdout.hasPrefix("igncc: removed butane, kubespray, libvirt in \(dir.file("c"));"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("c")).sorted()
-                == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "dnsmasq", "ignition", "install", "kea", "network"])
+                == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "boot.ipxe", "dnsmasq", "ignition", "install", "kea", "network"])
     }
 
     /// A misspelt target is a usage error that says what was meant and lists every target.
@@ -86,7 +86,7 @@ import Testing
         defer { dir.remove() }
         let result = try runProcess(TestPaths.binary, ["build", Self.lacave, "-o", "deep/new/out"], directory: dir.path)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("igncc: wrote 43 files for 4 hosts to deep/new/out\n"))
+        #expect(result.stdout.hasPrefix("igncc: wrote 48 files for 4 hosts to deep/new/out\n"))
         for parent in ["deep", "deep/new"] {
             let mode = try FileManager.default.attributesOfItem(atPath: dir.file(parent))[.posixPermissions] as? Int
             #expect(mode == 0o755, "\(parent)")

@@ -55,11 +55,12 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         // 15, and kubespray's inventory.ini, 2 group_vars and 4 host_vars; 2 zones and
         // named.conf.zones; 1 libvirt network, 4 domains and lab.sh; dnsmasq's and Kea's
-        // configurations; hosts.json, README.txt and 4 install and 4 iPXE scripts.
-        #expect(result.stdout == "igncc: wrote 43 files for 4 hosts to \(dir.file("out"))\n"
+        // configurations; hosts.json, README.txt, 4 install and 4 iPXE scripts, 4 by-mac copies
+        // and boot.ipxe.
+        #expect(result.stdout == "igncc: wrote 48 files for 4 hosts to \(dir.file("out"))\n"
                 + "reinstall: none\nadded: kube01 kube02 kube03 kube04\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "butane", "dnsmasq", "ignition", "install", "kea",
+        #expect(top == [".igncc-output", ".igncc-state", "SHA512SUMS", "bind", "boot.ipxe", "butane", "dnsmasq", "ignition", "install", "kea",
                         "kubespray", "libvirt", "network"])
     }
 
@@ -83,13 +84,14 @@ import Testing
         let result = try runProcess(TestPaths.binary, ["build", lacave, "--target", "install", "-o", dir.file("out")])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
-        // 4 configs; hosts.json, README.txt, 4 install and 4 iPXE scripts; SHA512SUMS.
-        #expect(result.stdout == "igncc: wrote 15 files for 4 hosts to \(dir.file("out"))\n"
+        // 4 configs; hosts.json, README.txt, 4 install and 4 iPXE scripts, 4 by-mac copies and
+        // boot.ipxe; SHA512SUMS.
+        #expect(result.stdout == "igncc: wrote 20 files for 4 hosts to \(dir.file("out"))\n"
                 + "reinstall: none\nadded: kube01 kube02 kube03 kube04\n")
         let top = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
-        #expect(top == [".igncc-output", "SHA512SUMS", "ignition", "install"])
+        #expect(top == [".igncc-output", "SHA512SUMS", "boot.ipxe", "ignition", "install"])
         let install = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/install")).sorted()
-        #expect(install == ["README.txt", "hosts.json", "ipxe", "kube01.sh", "kube02.sh", "kube03.sh", "kube04.sh"])
+        #expect(install == ["README.txt", "by-mac", "hosts.json", "ipxe", "kube01.sh", "kube02.sh", "kube03.sh", "kube04.sh"])
         for host in ["kube01", "kube02", "kube03", "kube04"] {
             let sum = try runProcess("/usr/bin/env", ["sha512sum", "ignition/\(host).ign"], directory: dir.file("out"))
             let script = try String(contentsOfFile: dir.file("out/install/\(host).sh"), encoding: .utf8)

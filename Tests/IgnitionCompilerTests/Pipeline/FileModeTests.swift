@@ -27,7 +27,8 @@ import Testing
         case ("kea", 2) where parts[1] == "kea-dhcp4.json": return 0o644
         case ("install", 2) where path.hasSuffix(".sh"): return 0o755
         case ("install", 2) where ["hosts.json", "README.txt"].contains(parts[1]): return 0o644
-        case ("install", 3) where parts[1] == "ipxe" && path.hasSuffix(".ipxe"): return 0o644
+        case ("install", 3) where ["ipxe", "by-mac"].contains(parts[1]) && path.hasSuffix(".ipxe"): return 0o644
+        case ("boot.ipxe", 1): return 0o644
         default: return nil
         }
     }

@@ -59,12 +59,13 @@ import Testing
         let out = dir.file("out")
         try Self.igncc(["build", Self.lacave, "-o", out])
         let before = try Self.snapshot(out)
+        #expect(before["boot.ipxe"] != nil && before["install/by-mac/52-54-00-00-01-24.ipxe"] != nil)
         // Another time zone (Ignition, Butane) and another label (Kubespray's host_vars).
         let changed = try Self.variant(dir, "site.yaml", [("timezone: America/Toronto", "timezone: Europe/Paris"),
                                                           ("labels: {disktype: ssd}", "labels: {disktype: nvme}")])
         let result = try Self.igncc(["build", changed, "--target", "kubespray", "-o", out])
         // The configs were kept as they were: no machine to reinstall, however the site changed.
-        #expect(result.stdout == "igncc: wrote 43 files for 4 hosts to \(out) "
+        #expect(result.stdout == "igncc: wrote 48 files for 4 hosts to \(out) "
                 + "(built kubespray; kept ignition, network, butane, bind-zone, libvirt, dnsmasq, kea, install)\n"
                 + "reinstall: none (ignition not rebuilt)\n")
         let after = try Self.snapshot(out)
@@ -235,6 +236,35 @@ import Testing
         #expect(relaxed.stderr.contains("warning: site has no 'serve.base_url': '\(install)' gets hosts.json only"), "\(relaxed.stderr)")
         #expect(relaxed.stdout.contains("(built ignition, install; kept "))
         try Self.igncc(["build", dir.file("minimal.yaml"), "--strict", "--target", "ignition", "-o", dir.file("small")], succeeds: false)
+    }
+
+    /// `boot.ipxe`, at the top of the tree, is install's: kept with it, verified like its other
+    /// files, removed and rebuilt with it.
+    @Test func bootScriptGoesWithInstall() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try Self.igncc(["build", Self.lacave, "-o", out])
+        let boot = try Data(contentsOf: URL(fileURLWithPath: out + "/boot.ipxe"))
+        #expect(try ServeTests.sums(out).contains { $0.path == "boot.ipxe" })
+        try Self.igncc(["build", Self.lacave, "--target", "kubespray", "-o", out])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/boot.ipxe")) == boot)
+        try Self.sha512sumCheck(out)
+
+        // Altered, it stops a build that would keep it, naming its target.
+        try dir.write("out/boot.ipxe", "#!ipxe\nchain http://elsewhere/\n")
+        let altered = try Self.igncc(["build", Self.lacave, "--target", "kubespray", "-o", out], succeeds: false)
+        #expect(altered.stderr == "igncc: error: '\(out)/boot.ipxe' was altered since igncc wrote it (it does not match "
+                + "its line in SHA512SUMS); rebuild it (--target install) or drop it (--prune, or igncc clean install)\n")
+
+        let clean = try Self.igncc(["clean", "install", "-o", out])
+        #expect(clean.stdout.hasPrefix("igncc: removed install in \(out);"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/boot.ipxe"))
+        #expect(try !ServeTests.sums(out).contains { $0.path == "boot.ipxe" || $0.path.hasPrefix("install/") })
+        try Self.sha512sumCheck(out)
+        try Self.igncc(["build", Self.lacave, "--target", "install", "-o", out])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/boot.ipxe")) == boot)
+        try Self.sha512sumCheck(out)
     }
 
     /// clean refuses what igncc did not write; a broken state file is refused, not ignored.

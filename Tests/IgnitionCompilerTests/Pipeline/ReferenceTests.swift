@@ -65,7 +65,7 @@ import InventoryGen
         // 4 Ignition configs, 4 Butane documents, 2 keyfiles and 4 .link files; Kubespray's
         // inventory.ini, 2 group_vars and 4 host_vars; 2 zones and named.conf.zones; 1 libvirt
         // network, 4 domains and lab.sh; dnsmasq's and Kea's configurations; hosts.json, README.txt,
-        // 4 install and 4 iPXE scripts.
-        #expect(a.split(separator: "\n").count == 42)
+        // 4 install and 4 iPXE scripts, 4 by-mac copies (one NIC each) and boot.ipxe.
+        #expect(a.split(separator: "\n").count == 47)
     }
 }

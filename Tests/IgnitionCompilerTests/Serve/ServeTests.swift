@@ -27,7 +27,7 @@ import Testing
         // Every target exposed, so that every listed file is served (ServeExposureTests: the default).
         let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"),
                                        extra: ["--expose", "network,butane,kubespray,bind-zone,libvirt,dnsmasq,kea"])
-        for (hex, path) in try Self.sums(out) {
+        for (hex, path) in try Self.sums(out) where path != "boot.ipxe" {
             let reply = try server.client.get("/" + path)
             #expect(reply.status == 200, "\(path)")
             #expect(Checksums.hex(of: reply.body) == hex, "\(path)")
@@ -36,6 +36,10 @@ import Testing
             #expect(reply["content-length"] == String(reply.body.count))
             #expect(reply["content-type"] == (path.hasSuffix(".ign") || path.hasSuffix(".json") ? "application/json" : "text/plain; charset=utf-8"))
         }
+        // boot.ipxe is answered, not served: the dynamic script, not the file for other servers.
+        let boot = try server.client.get("/boot.ipxe")
+        #expect(boot.status == 200 && String(decoding: boot.body, as: UTF8.self).contains("chain --replace --autofree /ipxe?mac=${mac:hexhyp}&probe=1 ||\n"))
+        #expect(boot.body != [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/boot.ipxe"))))
         // HEAD: the same headers, no body.
         let size = try FileManager.default.attributesOfItem(atPath: out + "/ignition/kube01.ign")[.size] as? Int
         let head = try server.client.request("HEAD", "/ignition/kube01.ign")
@@ -189,6 +193,33 @@ import Testing
         #expect(try server.client.get("/ipxe?mac=52:54:00:76:0a:99&probe=1").status == 404)
         #expect(server.stop() == 0)
         #expect(server.log.contains("path=\"/ignition?mac=525400760A15\" status=200 bytes=\(config.count) host=k8s-2 "))
+    }
+
+    /// install/by-mac/ is served as the rest of install/: each copy is its host's script, and the
+    /// access log names the host.
+    @Test func servesByMACCopies() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try Self.build(TestPaths.samples.appendingPathComponent("lab/site.yaml").path, into: out)
+        let server = try ServerProcess(directory: out, logPath: dir.file("serve.log"))
+        // Each lab host has a NIC on wan (52:54:00:76:0a:…) and one on vswitch (…:0b:…).
+        for (host, last) in [("k8s-1", "14"), ("k8s-2", "15"), ("k8s-3", "16")] {
+            let script = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/install/ipxe/\(host).ipxe")))
+            for nic in ["0a", "0b"] {
+                let reply = try server.client.get("/install/by-mac/52-54-00-76-\(nic)-\(last).ipxe")
+                #expect(reply.status == 200 && reply.body == script, "\(host) \(nic)")
+                #expect(reply["etag"] == "\"\(Checksums.hex(of: script))\"")
+            }
+        }
+        // Only the exact name: another spelling of the MAC is a path that does not exist.
+        #expect(try server.client.get("/install/by-mac/52:54:00:76:0a:15.ipxe").status == 404)
+        #expect(try server.client.get("/install/by-mac/52-54-00-76-0A-15.ipxe").status == 404)
+        #expect(try server.client.get("/install/by-mac/").status == 404)
+        #expect(server.stop() == 0)
+        #expect(server.log.contains("method=GET path=/install/by-mac/52-54-00-76-0b-15.ipxe status=200 bytes="), "\(server.log)")
+        #expect(server.log.split(separator: "\n").filter { $0.contains("path=/install/by-mac/52-54-00-76-0b-15.ipxe status=200 ") }
+            .allSatisfy { $0.contains(" host=k8s-2 ") })
     }
 
     /// An unknown machine gets a script that names its MAC and boots the disk, and the log a stub to paste.

@@ -1,5 +1,6 @@
-/// `install/ipxe/<host>.ipxe`: the iPXE script `igncc serve` hands to the host's MAC. It boots
-/// the OS's live kernel with the host's Ignition config URL and, for a static host, its network.
+/// `install/ipxe/<host>.ipxe`: the iPXE script `igncc serve` hands to the host's MAC (and, byte
+/// for byte, each `install/by-mac/<mac>.ipxe` of the host). It boots the OS's live kernel with the
+/// host's Ignition config URL, for a static host its network, then the site's `kernel_args`.
 ///
 /// Fedora CoreOS ("Booting via iPXE", bare-metal install): the live system runs coreos-installer
 /// on `coreos.inst.install_dev` with `coreos.inst.ignition_url`, then reboots into the disk; the
@@ -27,6 +28,7 @@ enum IPXEScript {
             arguments += ["flatcar.first_boot=1", "ignition.config.url=\(served.ignitionURL)"]
         }
         arguments += served.bootNetwork?.kernelArguments ?? []
+        arguments += served.kernelArguments
         return Boot(kernel: served.images.kernel, kernelArguments: arguments, initramfs: served.images.initramfs)
     }
 

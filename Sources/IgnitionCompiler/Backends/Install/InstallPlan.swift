@@ -1,3 +1,18 @@
+/// Where the install target's files are, for `igncc serve` too (which names each host's files in
+/// its access log).
+package enum InstallPaths {
+    package static let byMACDirectory = "install/by-mac"
+
+    /// `install/by-mac/52-54-00-00-01-21.ipxe` for `52:54:00:00:01:21` (lowercase, with colons).
+    package static func byMAC(_ mac: String) -> String {
+        "\(byMACDirectory)/\(mac.replacingOccurrences(of: ":", with: "-")).ipxe"
+    }
+
+    /// The static `boot.ipxe`, at the top of the tree: where a web server whose root is the output
+    /// directory answers `/boot.ipxe`, as `igncc serve` does.
+    package static let bootScript = BuildTarget.install.topLevelFiles[0]
+}
+
 /// What `out/install/` says about a site, before any of it is rendered: each host's config, its
 /// hash and URL, the commands that install it and the kernel arguments that PXE-boot it.
 struct InstallPlan: Equatable {
@@ -25,6 +40,9 @@ struct InstallPlan: Equatable {
 
         var scriptPath: String { "install/\(name).sh" }
         var ipxePath: String { "install/ipxe/\(name).ipxe" }
+        /// `install/by-mac/<mac>.ipxe` for every MAC, as iPXE's `${mac:hexhyp}` spells it
+        /// (lowercase, hyphens): what the static boot.ipxe chains to.
+        var byMACPaths: [String] { macs.map(InstallPaths.byMAC) }
     }
 
     struct Served: Equatable {
@@ -36,6 +54,8 @@ struct InstallPlan: Equatable {
         var images: BootImages
         /// The live system's static network, as dracut arguments; nil leaves it to DHCP.
         var bootNetwork: BootNetwork?
+        /// `kernel_args` (the host's, else `serve.kernel_args`): after igncc's own arguments.
+        var kernelArguments: [String] = []
     }
 
     struct BootImages: Equatable {
@@ -85,29 +105,40 @@ extension InstallPlan {
     /// The plan for `site`, with each config's hash taken from the files the Ignition backend built.
     init(site: Site, built: [OutputFile]) {
         self.site = site.name.value
-        if var url = site.serve?.baseURL?.value {
-            if url.hasSuffix("/") { url.removeLast() }
-            baseURL = url
-        }
+        baseURL = Self.baseURL(of: site)
         networks = site.networks.map { NetworkEntry(name: $0.name.value, cidr: $0.cidr.value.description) }
         let baseURL = self.baseURL
         // By path: a search per host of every built file would be quadratic in the site's size.
         var configs: [String: OutputFile] = [:]
         for file in built where file.relativePath.hasPrefix("ignition/") { configs[file.relativePath] = file }
         hosts = Parallel.chunkedMap(site.hosts) { host in
-            let path = "ignition/\(host.name.value).ign"
+            let path = Self.ignitionPath(of: host)
             var plan = HostPlan(name: host.name.value, os: host.os.value, installDisk: host.installDisk.value,
                                 macs: host.nics.map(\.mac.value.description), ignitionPath: path, served: nil)
             if let baseURL, let config = configs[path] {
-                plan.served = Served(
-                    ignitionURL: "\(baseURL)/\(path)",
-                    sha512: Checksums.hex(of: config.contents),
-                    hasStaticNIC: host.nics.contains { $0.address != nil },
-                    images: Self.images(for: host.os.value, serve: site.serve, baseURL: baseURL),
-                    bootNetwork: Self.bootNetwork(of: host, in: site))
+                plan.served = Self.served(host, in: site, baseURL: baseURL, sha512: Checksums.hex(of: config.contents))
             }
             return plan
         }
+    }
+
+    /// What the install files of `host` say, for a config whose hash is `sha512`.
+    static func served(_ host: Host, in site: Site, baseURL: String, sha512: String) -> Served {
+        Served(ignitionURL: "\(baseURL)/\(ignitionPath(of: host))",
+               sha512: sha512,
+               hasStaticNIC: host.nics.contains { $0.address != nil },
+               images: images(for: host.os.value, serve: site.serve, baseURL: baseURL),
+               bootNetwork: bootNetwork(of: host, in: site),
+               kernelArguments: host.liveKernelArguments(in: site).map(\.value))
+    }
+
+    static func ignitionPath(of host: Host) -> String { "ignition/\(host.name.value).ign" }
+
+    /// `serve.base_url` without its trailing '/', or nil.
+    static func baseURL(of site: Site) -> String? {
+        guard var url = site.serve?.baseURL?.value else { return nil }
+        if url.hasSuffix("/") { url.removeLast() }
+        return url
     }
 
     /// The images of `os`: those `serve.images` names (relative ones under base_url), else the defaults.

@@ -56,7 +56,18 @@ enum InstallReadme {
         disk. A kernel command line cannot carry the config's hash: on this path the config is
         trusted as served. A host with a static address gets it on the kernel command line
         (dracut's ifname=, ip= and nameserver=), so it needs no DHCP lease once iPXE has loaded
-        the kernel.
+        the kernel. serve.kernel_args in site.yaml (or a host's own kernel_args) end the command
+        line: igncc adds no console= of its own, so a serial console shows the live system only
+        with one there (console=tty0 console=ttyS0,115200n8).
+
+        Another web server (nginx, an object store, a CDN) may serve this output directory at the
+        base URL instead, exposing only boot.ipxe, ignition/, install/ and the boot images under
+        assets/ (the rest describes the site, its secrets included). The directory's own
+        boot.ipxe then does the same search with static files: it chains to
+        install/by-mac/<mac>.ipxe for the MAC of each NIC (one copy of the host's
+        install/ipxe/<host>.ipxe per MAC, lowercase with hyphens), and a machine that no host
+        has prints its MACs and a site.yaml stub, then boots from its local disk. Nothing logs
+        it there: igncc serve does, and answers /boot.ipxe itself.
 
         Boot images: serve.images in site.yaml (each an http(s) URL or a path relative to the base
         URL). By default, under the base URL:
