@@ -11,7 +11,7 @@ struct BootHarnessError: Error, CustomStringConvertible {
 /// installs them): the proof is not skipped.
 enum BootTools {
     static func require() throws {
-        let tools = ["qemu-system-x86_64", "debugfs", "mkfs.ext4", "cpio", "readelf", "apt-get", "dpkg-deb", "virsh"]
+        let tools = ["qemu-system-x86_64", "debugfs", "mkfs.ext4", "cpio", "readelf", "apt-get", "dpkg-deb", "virsh", "mmdebstrap"]
         let missing = tools.filter { path(of: $0) == nil }
         guard missing.isEmpty else {
             throw BootHarnessError("the first-boot tests need \(missing.joined(separator: ", ")): run scripts/install-deps")
@@ -46,10 +46,23 @@ struct BootKit: Sendable {
         }
     }()
 
-    /// A fresh disk for one boot (scripts/boot/disk: ext4 labelled root, accounts files).
-    static func makeDisk(_ path: String) throws {
+    /// scripts/boot/root's Debian root (systemd, udev, NetworkManager, the report service),
+    /// made once per test process (mmdebstrap; cached beside the kit).
+    static let debianRoot: Result<String, BootHarnessError> = {
+        do {
+            let result = try runProcess(TestPaths.packageRoot.appendingPathComponent("scripts/boot/root").path, [])
+            guard result.status == 0 else { return .failure(BootHarnessError("scripts/boot/root failed:\n\(result.stderr)")) }
+            return .success(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch {
+            return .failure(BootHarnessError("scripts/boot/root did not run: \(error)"))
+        }
+    }()
+
+    /// A fresh disk for one boot (scripts/boot/disk: ext4 labelled root, accounts files), or
+    /// a copy of `root` (a system to switch_root into).
+    static func makeDisk(_ path: String, root: String? = nil) throws {
         let script = TestPaths.packageRoot.appendingPathComponent("scripts/boot/disk").path
-        let result = try runProcess(script, [path])
+        let result = try runProcess(script, root.map { [path, "1G", $0] } ?? [path])
         guard result.status == 0 else { throw BootHarnessError("scripts/boot/disk failed:\n\(result.stderr)") }
     }
 }
@@ -82,7 +95,7 @@ struct VirtualMachine {
     var nics: [NIC] = []
     /// `-fw_cfg name=…,file=…` entries.
     var firmwareConfig: [(name: String, file: String)] = []
-    var memoryMiB = 768
+    var memoryMiB = 1024
 
     /// The accelerator: TCG unless `ACCEL` says otherwise (`ACCEL=kvm` where /dev/kvm runs a
     /// stock kernel).
