@@ -109,4 +109,22 @@ extension FirstBootTests {
         #expect(report(run, "networkctl").contains { $0.split(separator: " ").map(String.init) == ["2", name, "ether", "routable", "configured"] },
                 "\(report(run, "networkctl"))")
     }
+
+    /// Negative control: the same config on a machine whose NIC has another MAC. Neither the
+    /// `.link` file nor the keyfile matches it, so the NIC keeps a kernel name, the static
+    /// address is nowhere and igncc's profile is not active (NetworkManager's own DHCP one is).
+    @Test func networkPathLeavesAnotherMachinesNICAlone() throws {
+        let (run, site) = try bootSystem(host: "coreos", mac: "52:54:00:12:34:09", arguments: "", name: "network-other-mac")
+        defer { site.directory.remove() }
+        let keyfiles = try configFiles(site.config("coreos"), under: "/etc/NetworkManager/system-connections/", suffix: ".nmconnection")
+        let (_, keyfile) = try #require(keyfiles.first)
+        let address = try #require(values(keyfile, "address1").first?.split(separator: ",").first.map(String.init))
+        let uuid = try #require(values(keyfile, "uuid").first)
+        let name = try #require(values(keyfile, "interface-name").first)
+        #expect(report(run, "ip").contains { $0.contains("link/ether 52:54:00:12:34:09 ") })
+        #expect(!report(run, "ip").contains { $0.contains(": \(name): ") || $0.contains(" \(name) ") })
+        #expect(!report(run, "ip").contains { $0.contains("inet \(address) ") })
+        #expect(!report(run, "nmcli").contains { $0.contains(uuid) })
+        #expect(report(run, "nmcli").contains { !$0.contains(":lo:") }, "no profile at all: \(report(run, "nmcli"))")
+    }
 }
