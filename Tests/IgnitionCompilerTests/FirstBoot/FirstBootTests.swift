@@ -130,26 +130,13 @@ import Testing
     // MARK: PXE
 
     /// A PXE boot of `host` (its NIC `mac`) on QEMU's user network: iPXE gets `bootURL` from
-    /// QEMU's DHCP server. A static by-MAC layout behind nginx, or dnsmasq in a network
-    /// namespace, is another `bootURL` or `Attachment` for the same function.
+    /// QEMU's DHCP server. dnsmasq in a network namespace would be another `Attachment` of the
+    /// NIC; a static by-MAC layout behind nginx another `BootServer` given to `pxe`.
     private func networkBoot(_ site: BuiltSite, host: String, mac: String, bootURL: String, kit: BootKit, name: String) throws -> (BootRun, String) {
         let disk = site.directory.file("\(name).img")
         try BootKit.makeDisk(disk)
         let machine = VirtualMachine(firmware: .network, disk: disk, nics: [.init(mac: mac, attachment: .user(bootfile: bootURL))])
         return (try boot(name, machine, kit: kit, in: site.directory), disk)
-    }
-
-    /// The request paths of igncc serve's log (status 200 only), in order.
-    private func servedPaths(_ log: String) -> [String] {
-        log.split(separator: "\n").filter { $0.contains(" status=200 ") }.compactMap { line in
-            guard let range = line.range(of: " path=") else { return nil }
-            var rest = line[range.upperBound...]
-            if rest.hasPrefix("\"") {
-                rest = rest.dropFirst()
-                return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
-            }
-            return String(rest.prefix { $0 != " " })
-        }
     }
 
     /// `expected` appear in `paths` in this order (other requests may come between).
@@ -162,25 +149,27 @@ import Testing
         return true
     }
 
-    private func pxe(host: String, mac: String, kernel: String, initrd: String, ignitionVersion: String = "3.3.0") throws
-        -> (run: BootRun, disk: String, site: BuiltSite, log: String, port: Int) {
+    /// A PXE first boot of `host` against the server `serve` starts for the built site (igncc
+    /// serve by default), whose log must show the boot's whole sequence.
+    private func pxe(host: String, mac: String, kernel: String, initrd: String, ignitionVersion: String = "3.3.0",
+                     serve: (BuiltSite, _ assets: String, _ port: Int) throws -> any BootServer = { site, assets, port in
+                         try IgnccServeBootServer(out: site.out, assets: assets, port: port, logPath: site.directory.file("serve.log"))
+                     }) throws -> (run: BootRun, disk: String, site: BuiltSite, port: Int) {
         let kit = try kit()
         let port = try freePort()
         let site = try BuiltSite(port: port, ignitionVersion: ignitionVersion)
-        let server = try ServerProcess(directory: site.out, logPath: site.directory.file("serve.log"),
-                                       extra: ["--assets", try site.assets(kit: kit)], port: port)
-        let (run, disk) = try networkBoot(site, host: host, mac: mac, bootURL: "http://10.0.2.2:\(port)/boot.ipxe", kit: kit,
+        let server = try serve(site, try site.assets(kit: kit), port)
+        let (run, disk) = try networkBoot(site, host: host, mac: mac, bootURL: server.bootURL, kit: kit,
                                           name: "pxe-\(host)-\(ignitionVersion)")
         server.stop()
-        let paths = servedPaths(server.log)
-        #expect(inOrder(["/boot.ipxe", "/ipxe?mac=\(mac.replacingOccurrences(of: ":", with: "-"))", kernel, initrd,
-                         "/ignition/\(host).ign"], in: paths),
-                "igncc serve's log lacks the PXE sequence:\n\(server.log)")
-        return (run, disk, site, server.log, port)
+        #expect(inOrder(["/boot.ipxe", server.hostScriptPath(mac: mac, host: host), kernel, initrd, "/ignition/\(host).ign"],
+                        in: server.servedPaths()),
+                "the server's log lacks the PXE sequence:\n\(server.log)")
+        return (run, disk, site, port)
     }
 
     @Test func pxeFedoraCoreOS() throws {
-        let (run, disk, site, _, port) = try pxe(host: "coreos", mac: "52:54:00:12:34:01",
+        let (run, disk, site, port) = try pxe(host: "coreos", mac: "52:54:00:12:34:01",
                                                  kernel: "/assets/fcos/fedora-coreos-live-kernel.x86_64",
                                                  initrd: "/assets/fcos/fedora-coreos-live-initramfs.x86_64.img")
         defer { site.directory.remove() }
@@ -193,7 +182,7 @@ import Testing
     }
 
     @Test func pxeFlatcar() throws {
-        let (run, disk, site, _, port) = try pxe(host: "flatcar", mac: "52:54:00:12:34:02",
+        let (run, disk, site, port) = try pxe(host: "flatcar", mac: "52:54:00:12:34:02",
                                                  kernel: "/assets/flatcar/flatcar_production_pxe.vmlinuz",
                                                  initrd: "/assets/flatcar/flatcar_production_pxe_image.cpio.gz")
         defer { site.directory.remove() }
@@ -206,7 +195,7 @@ import Testing
     }
 
     @Test func pxeRefusesASpecTheEngineDoesNotKnow() throws {
-        let (run, disk, site, _, _) = try pxe(host: "flatcar", mac: "52:54:00:12:34:02",
+        let (run, disk, site, _) = try pxe(host: "flatcar", mac: "52:54:00:12:34:02",
                                               kernel: "/assets/flatcar/flatcar_production_pxe.vmlinuz",
                                               initrd: "/assets/flatcar/flatcar_production_pxe_image.cpio.gz",
                                               ignitionVersion: "3.4.0")
