@@ -45,6 +45,11 @@ extension SiteDecoder {
 
         let vars = reader?.value("vars").map { decodeVars($0, field: "hosts.\(name.value).vars") } ?? []
         let kernelArgs = reader?.value("kernel_args").map { decodeKernelArgs($0, field: "hosts.\(name.value).kernel_args") }
+        var k3s: K3sConfig = []
+        if let entry = reader?.entries.first(where: { $0.key.value == "k3s" }) {
+            k3sKeys.append(entry.key.location)
+            k3s = decodeK3sConfig(entry.value, field: "hosts.\(name.value).k3s")
+        }
 
         var nics: [NIC] = []
         var nicsComplete = false
@@ -64,7 +69,7 @@ extension SiteDecoder {
                     butane: snippets(settings.butane, defaults: defaults.butane.count, roles: roles), roles: roles, rolesComplete: rolesComplete, nicsComplete: nicsComplete, labels: labels, vars: vars,
                     nics: nics,
                     vm: settings.vm, ignitionVersion: settings.ignitionVersion ?? Located(.default, at: name.location),
-                    location: name.location, kernelArgs: kernelArgs)
+                    location: name.location, kernelArgs: kernelArgs, k3s: k3s)
     }
 
     /// Defaults' snippets, then each role's in the host's order, then the host's own.
