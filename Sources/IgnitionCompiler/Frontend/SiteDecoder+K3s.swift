@@ -49,6 +49,11 @@ extension SiteDecoder {
                            roleConfigs: roleK3sConfigs, location: node.location)
     }
 
+    static func isDecimalInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy(\.isASCIIDigit) && (digits == "0" || !digits.hasPrefix("0"))
+    }
+
     /// `v<major>.<minor>.<patch>+k3s<n>`, as k3s names its releases.
     static func isK3sRelease(_ text: String) -> Bool {
         guard text.hasPrefix("v"), let plus = text.firstIndex(of: "+") else { return false }
@@ -131,12 +136,12 @@ extension SiteDecoder {
             for item in items {
                 guard case .scalar = item.kind, item.tag == nil, !item.isNull else {
                     diagnostics.error("items of '\(flag.name)' must be strings, found \(item.kindDescription)", at: item.location)
-                    return nil
+                    continue
                 }
-                guard let scalar = k3sScalar(item) else { return nil }
-                values.append(.scalar(scalar))
+                if let scalar = k3sScalar(item) { values.append(.scalar(scalar)) }
             }
-            return .list(values, tag: nil)
+            // Each bad item is reported; the list is kept only whole.
+            return values.count == items.count ? .list(values, tag: nil) : nil
         case (.sequence, .bool):
             diagnostics.error("'\(flag.name)' is a k3s switch: expected true or false, found a list", at: node.location)
             return nil
@@ -149,8 +154,16 @@ extension SiteDecoder {
         }
     }
 
+    /// A value of a flag: k3s passes it on as the flag's text, so a plain scalar whose text YAML
+    /// readers take for something else (`0644` octal, `yes`, `1e3`, `~`) is refused: quoted, it
+    /// means its text to every reader. Plain decimal integers mean their text already.
     private mutating func k3sScalar(_ node: YAMLNode) -> ConfigScalar? {
         guard case .scalar(let text, let style) = node.kind else { return nil }
+        if style == .plain, !Self.isDecimalInteger(text), case let read = YAML11.resolve(text), read.string == nil {
+            diagnostics.error("'\(text)' is read by YAML 1.1 as \(Self.describe(read)), which k3s may not take as the text written; quote it",
+                              at: node.location)
+            return nil
+        }
         let kept: ConfigScalar.Style
         switch style {
         case .plain: kept = .plain

@@ -96,6 +96,21 @@ import InventoryGen
         ])
     }
 
+    /// k3s takes a flag's value as text: plain scalars YAML would read as something else are
+    /// refused; decimal integers and quoted text are kept as written.
+    @Test func ambiguousPlainValuesMustBeQuoted() throws {
+        #expect(diagnose(k3sSite(k3s: "    config:\n      write-kubeconfig-mode: 0644\n      node-label: [on, ~, 1.5]\n")) == [
+            "site.yaml:24:30: error: '0644' is read by YAML 1.1 as an integer, which k3s may not take as the text written; quote it",
+            "site.yaml:25:20: error: 'on' is read by YAML 1.1 as a boolean, which k3s may not take as the text written; quote it",
+            "site.yaml:25:24: error: items of 'node-label' must be strings, found null",
+            "site.yaml:25:27: error: '1.5' is read by YAML 1.1 as a float, which k3s may not take as the text written; quote it",
+        ])
+        let site = try compile(k3sSite(k3s: "    config:\n      write-kubeconfig-mode: '0644'\n      etcd-snapshot-retention: 10\n"))
+        #expect(site.kubernetes?.k3s?.config.map(\.value) == [
+            .scalar(ConfigScalar("0644", style: .singleQuoted)), .scalar(ConfigScalar("10")),
+        ])
+    }
+
     @Test func serverAndAgentSettingsAreOnTheirNodes() {
         let text = k3sSite(hosts: agent("node2", 22, extra: "    k3s: {secrets-encryption: true}\n"))
             .replacingOccurrences(of: "    roles: [control-plane, worker]\n", with: "    roles: [control-plane, worker]\n    k3s: {disable-apiserver-lb: true}\n")
