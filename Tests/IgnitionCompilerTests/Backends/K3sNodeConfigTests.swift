@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import IgnitionCompiler
+
+/// Each k3s node's config.yaml: what igncc writes from site.yaml, and the site's, roles' and
+/// host's settings merged, checked as text and as PyYAML reads it.
+@Suite struct K3sNodeConfigTests {
+    /// Seeds 000 and 001: three servers behind a VIP (cluster-init on the first, the others join
+    /// at the API name), secrets encryption and SANs for the servers, a GPU agent with the nvidia
+    /// runtime, a label and a taint.
+    static let site = minimalSite.replacingOccurrences(of: "[control-plane, etcd, worker]", with: "[control-plane]")
+        .replacingOccurrences(of: "network: lan, address: 192.168.1.21}", with: "network: lan, address: 192.168.1.21, name: lan0}")
+        .replacingOccurrences(of: "hosts:\n", with: """
+            roles:
+              worker:
+                k3s: {kubelet-arg: [max-pods=200]}
+            hosts:
+
+            """) + """
+          node2:
+            roles: [control-plane]
+            nics: [{mac: 52:54:00:00:01:22, network: lan, address: 192.168.1.22, name: lan0}]
+          node3:
+            roles: [control-plane]
+            nics: [{mac: 52:54:00:00:01:23, network: lan, address: 192.168.1.23, name: lan0}]
+          gpu1:
+            roles: [worker]
+            labels: {zone: rack2}
+            k3s:
+              default-runtime: nvidia
+              node-label: [gpu=nvidia]
+              node-taint: ['nvidia.com/gpu=true:NoSchedule']
+              kubelet-arg: [max-pods=50]
+            nics: [{mac: 52:54:00:00:01:31, network: lan, address: 192.168.1.31, name: lan0}]
+        kubernetes:
+          distribution: k3s
+          pods_cidr: 10.50.0.0/16
+          api: {name: kubernetes, vip: 192.168.1.5}
+          k3s:
+            version: v1.33.4+k3s1
+            config:
+              secrets-encryption: true
+              tls-san: [cloud.rloc]
+              kube-apiserver-arg: [enable-admission-plugins=ExtendedResourceToleration]
+              kubelet-arg: [image-gc-high-threshold=90]
+
+        """
+
+    private func config(_ name: String) throws -> String {
+        let site = try compile(Self.site)
+        let host = try #require(site.hosts.first { $0.name.value == name })
+        let config = try #require(K3sNodeConfig(host: host, in: site))
+        return String(decoding: config.render(), as: UTF8.self)
+    }
+
+    @Test func firstServerInitializesTheCluster() throws {
+        #expect(try config("node1") == """
+            cluster-cidr: 10.50.0.0/16
+            cluster-init: true
+            flannel-iface: lan0
+            kube-apiserver-arg:
+              - enable-admission-plugins=ExtendedResourceToleration
+            kubelet-arg:
+              - image-gc-high-threshold=90
+            node-ip: 192.168.1.21
+            secrets-encryption: true
+            tls-san:
+              - kubernetes
+              - kubernetes.demo.example
+              - 192.168.1.5
+              - cloud.rloc
+            token-file: /etc/rancher/k3s/token
+
+            """)
+    }
+
+    @Test func otherServersJoinAtTheAPIName() throws {
+        let text = try config("node2")
+        #expect(text.contains("server: https://kubernetes.demo.example:6443\n"))
+        #expect(!text.contains("cluster-init"))
+        #expect(text.contains("node-ip: 192.168.1.22\n"))
+    }
+
+    /// The agent gets no server setting of the site-wide config, its role's kubelet-arg replaced
+    /// by its own, and its labels after the site's.
+    @Test func agentGetsItsMergedSettings() throws {
+        #expect(try config("gpu1") == """
+            default-runtime: nvidia
+            flannel-iface: lan0
+            kubelet-arg:
+              - max-pods=50
+            node-ip: 192.168.1.31
+            node-label:
+              - zone=rack2
+              - gpu=nvidia
+            node-taint:
+              - nvidia.com/gpu=true:NoSchedule
+            server: https://kubernetes.demo.example:6443
+            token-file: /etc/rancher/k3s/token
+
+            """)
+    }
+
+    /// PyYAML reads every node's document as a mapping of known k3s flags to strings, booleans
+    /// for the switches, and lists of strings.
+    @Test(.enabled(if: which("python3") != nil)) func pyYAMLReadsEveryNode() throws {
+        let script = """
+            import json, sys, yaml
+            print(json.dumps(yaml.safe_load(sys.stdin), sort_keys=True))
+            """
+        for name in ["node1", "node2", "node3", "gpu1"] {
+            let result = try runProcess(try #require(which("python3")), ["-c", script], input: try config(name))
+            #expect(result.status == 0, "\(result.stderr)")
+            let read = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            for (key, value) in read {
+                let flag = try #require(K3sFlag.named(key), "\(name): '\(key)' is not a k3s flag")
+                switch flag.kind {
+                case .bool: #expect(value is Bool, "\(name): \(key)")
+                case .value: #expect(value is String, "\(name): \(key)")
+                case .list: #expect(value is [String] || value is String, "\(name): \(key)")
+                }
+                if flag.scope == .server { #expect(name != "gpu1", "server flag '\(key)' on the agent") }
+            }
+            #expect(read["token-file"] as? String == "/etc/rancher/k3s/token")
+        }
+    }
+}
