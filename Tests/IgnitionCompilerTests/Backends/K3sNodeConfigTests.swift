@@ -125,3 +125,36 @@ import Testing
         }
     }
 }
+
+/// igncc's k3s units, as Debian's systemd reads them: `systemd-analyze verify` in a scratch root
+/// with the host's own unit files (for the targets they name) and a stand-in k3s binary.
+@Suite struct K3sUnitsTests {
+    private func verify(_ kind: K3sNodeConfig.Kind, binary: Bool) throws -> ProcessResult {
+        let analyze = try #require(which("systemd-analyze"))
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root.file("usr/lib/systemd"), withIntermediateDirectories: true)
+        try fm.copyItem(atPath: "/usr/lib/systemd/system", toPath: root.file("usr/lib/systemd/system"))
+        try fm.createDirectory(atPath: root.file("etc/systemd/system"), withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root.file("usr/local/bin"), withIntermediateDirectories: true)
+        if binary {
+            try root.write("usr/local/bin/k3s", "#!/bin/sh\n")
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.file("usr/local/bin/k3s"))
+        }
+        let unit = "/etc/systemd/system/" + K3sUnits.name(kind)
+        try root.write(String(unit.dropFirst()), K3sUnits.contents(kind))
+        return try runProcess(analyze, ["verify", "--root=" + root.path, unit])
+    }
+
+    @Test(.enabled(if: which("systemd-analyze") != nil && FileManager.default.fileExists(atPath: "/usr/lib/systemd/system/multi-user.target")),
+          arguments: [K3sNodeConfig.Kind.server, .agent])
+    func unitsVerify(_ kind: K3sNodeConfig.Kind) throws {
+        let result = try verify(kind, binary: true)
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        // The same unit without the binary it starts is refused: the check reads ExecStart.
+        let missing = try verify(kind, binary: false)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("Command /usr/local/bin/k3s is not executable"))
+    }
+}
