@@ -158,3 +158,59 @@ import Testing
         #expect(missing.stderr.contains("Command /usr/local/bin/k3s is not executable"))
     }
 }
+
+/// A k3s node's whole Ignition config (igncc's own plus the k3s layer), as the real Ignition
+/// validator reads it, and what it holds: the token and config.yaml 0600, k3s fetched with its
+/// hash, the unit enabled.
+@Suite struct K3sIgnitionTests {
+    static let artifact = K3sIgnition.Artifact(url: "http://192.168.1.10:8080/assets/k3s/v1.33.4+k3s1/k3s",
+                                               sha256: String(repeating: "ab", count: 32))
+
+    private func config(_ name: String, os: OperatingSystem = .fcos) throws -> (ConfigNode, String) {
+        var site = try compile(K3sNodeConfigTests.site)
+        let index = try #require(site.hosts.firstIndex { $0.name.value == name })
+        site.hosts[index].os.value = os
+        site.hosts[index].ignitionVersion.value = .v3_3_0
+        var config = IgnitionBackend.generated(for: site.hosts[index], in: site)
+        K3sIgnition.add(to: &config, host: site.hosts[index], site: site, token: "t0ken", artifact: Self.artifact)
+        let json = JanssonWriter.render(ConfigRenderer.json(config, version: .v3_3), style: .pretty)
+        return (config, String(decoding: json, as: UTF8.self))
+    }
+
+    @Test(arguments: [("node1", OperatingSystem.fcos), ("gpu1", .fcos), ("gpu1", .flatcar)])
+    func ignitionValidateAccepts(_ name: String, _ os: OperatingSystem) throws {
+        let validate = try #require(which("ignition-validate"))
+        let (_, json) = try config(name, os: os)
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("config.ign", json)
+        let result = try runProcess(validate, [dir.file("config.ign")])
+        #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stdout)\(result.stderr)")
+    }
+
+    @Test func fcosAgentHoldsItsK3sFiles() throws {
+        let (config, _) = try config("gpu1")
+        let files = try #require(config[path: ["storage", "files"]]?.items)
+        func file(_ path: String) -> ConfigNode? { files.first { $0["path"]?.string == path } }
+        #expect(file("/etc/rancher/k3s/token")?["mode"]?.int == 0o600)
+        #expect(file("/etc/rancher/k3s/token")?[path: ["contents", "source"]]?.string == DataURL.encode(Array("t0ken\n".utf8)))
+        #expect(file("/etc/rancher/k3s/config.yaml")?["mode"]?.int == 0o600)
+        let binary = try #require(file("/usr/local/bin/k3s"))
+        #expect(binary["mode"]?.int == 0o755)
+        #expect(binary[path: ["contents", "verification", "hash"]]?.string == "sha256-" + Self.artifact.sha256)
+        let units = try #require(config[path: ["systemd", "units"]]?.items)
+        #expect(units.map { $0["name"]?.string } == ["k3s-agent.service"])
+        #expect(units[0]["enabled"]?.bool == true)
+    }
+
+    @Test func flatcarAgentLinksTheSystemExtension() throws {
+        let (config, _) = try config("gpu1", os: .flatcar)
+        let image = "/opt/extensions/k3s/k3s-v1.33.4+k3s1-x86-64.raw"
+        #expect(config[path: ["storage", "files"]]?.items.contains { $0["path"]?.string == image } == true)
+        let links = try #require(config[path: ["storage", "links"]]?.items)
+        #expect(links.map { [$0["path"]?.string, $0["target"]?.string] } == [["/etc/extensions/k3s.raw", image]])
+        // The extension brings the unit: it is enabled, not written.
+        #expect(config[path: ["systemd", "units"]]?.items.map { $0["contents"] == nil } == [true])
+        #expect(config[path: ["storage", "files"]]?.items.contains { $0["path"]?.string == "/usr/local/bin/k3s" } == false)
+    }
+}

@@ -1,0 +1,70 @@
+/// What a k3s node's Ignition config gains: its config.yaml and the cluster token (both 0600),
+/// k3s itself fetched with its hash checked, and the unit that runs it.
+///
+/// Fedora CoreOS: the binary at `/usr/local/bin/k3s` (0755) and igncc's unit (`K3sUnits`).
+/// Flatcar: the system extension as Flatcar's sysext bakery lays it out — the image in
+/// `/opt/extensions/k3s/`, linked from `/etc/extensions/k3s.raw` — and its own unit enabled.
+enum K3sIgnition {
+    /// Where a node fetches k3s from and the SHA-256 it must have.
+    struct Artifact: Equatable {
+        var url: String
+        var sha256: String
+    }
+
+    static func sysextPath(version: String) -> String { "/opt/extensions/k3s/k3s-\(version)-x86-64.raw" }
+    static let sysextLink = "/etc/extensions/k3s.raw"
+
+    /// The default URLs under `serve.base_url`, as `igncc serve --assets` serves them.
+    static func defaultPath(_ os: OperatingSystem, version: String) -> String {
+        switch os {
+        case .fcos: return "assets/k3s/\(version)/k3s"
+        case .flatcar: return "assets/k3s/k3s-\(version)-x86-64.raw"
+        }
+    }
+
+    /// Adds `host`'s k3s files and unit to `config`; nothing when the site is not a k3s one.
+    static func add(to config: inout ConfigNode, host: Host, site: Site, token: String, artifact: Artifact) {
+        guard let node = K3sNodeConfig(host: host, in: site), let k3s = site.kubernetes?.k3s else { return }
+        let at = k3s.location
+        var files = [
+            IgnitionBackend.file(K3sNodeConfig.configPath, contents: node.render(), mode: 0o600, at: at),
+            IgnitionBackend.file(K3sNodeConfig.tokenPath, contents: Array((token + "\n").utf8), mode: 0o600, at: at),
+        ]
+        var unit = ConfigNode.object(at: at)
+        unit["name"] = .string(K3sUnits.name(node.kind), at: at)
+        unit["enabled"] = .bool(true, at: at)
+        switch host.os.value {
+        case .fcos:
+            files.append(remote(K3sUnits.binaryPath, artifact, mode: 0o755, at: at))
+            unit["contents"] = .string(K3sUnits.contents(node.kind), at: at)
+            config.modifyObject("storage") { $0.modifyList("files") { $0 += files } }
+        case .flatcar:
+            let image = sysextPath(version: k3s.version.value)
+            files.append(remote(image, artifact, mode: 0o644, at: at))
+            var link = ConfigNode.object(at: at)
+            link["path"] = .string(sysextLink, at: at)
+            link["overwrite"] = .bool(true, at: at)
+            link["target"] = .string(image, at: at)
+            link["hard"] = .bool(false, at: at)
+            config.modifyObject("storage") { storage in
+                storage.modifyList("files") { $0 += files }
+                storage.modifyList("links") { $0.append(link) }
+            }
+        }
+        config.modifyObject("systemd") { $0.modifyList("units") { $0.append(unit) } }
+    }
+
+    private static func remote(_ path: String, _ artifact: Artifact, mode: Int, at location: SourceLocation) -> ConfigNode {
+        var node = ConfigNode.object(at: location)
+        node["path"] = .string(path, at: location)
+        node["overwrite"] = .bool(true, at: location)
+        var contents = ConfigNode.object(at: location)
+        contents["source"] = .string(artifact.url, at: location)
+        var verification = ConfigNode.object(at: location)
+        verification["hash"] = .string("sha256-" + artifact.sha256, at: location)
+        contents["verification"] = verification
+        node["contents"] = contents
+        node["mode"] = .int(mode, at: location)
+        return node
+    }
+}
