@@ -84,7 +84,7 @@ public struct K3sFlag: Sendable, Equatable {
         ("agent-token-file", "the token file, 'kubernetes.k3s.token_file' (one token joins servers and agents)"),
         ("node-name", "the host's name in 'hosts'"),
         ("node-ip", "the host's address on the node network ('kubernetes.node_network')"),
-        ("flannel-iface", "the host's NIC on the node network ('kubernetes.node_network')"),
+        ("flannel-iface", "the pinned 'name' of the host's NIC on the node network ('kubernetes.node_network')"),
         ("cluster-cidr", "'kubernetes.pods_cidr'"),
         ("service-cidr", "'kubernetes.services_cidr'"),
         ("data-dir", "k3s's default, which the units and manifests igncc writes rely on"),

@@ -69,6 +69,9 @@ import InventoryGen
     }
 
     @Test func settingsIgnccWritesAreRefused() {
+        #expect(diagnose(k3sSite(hosts: agent("node2", 22, extra: "    k3s: {flannel-iface: eth1}\n"))) == [
+            "site.yaml:21:11: error: 'flannel-iface' is written by igncc from the pinned 'name' of the host's NIC on the node network ('kubernetes.node_network'); it may not be set in 'hosts.node2.k3s'",
+        ])
         #expect(diagnose(k3sSite(k3s: "    config:\n      cluster-cidr: 10.50.0.0/16\n      token: abc\n      cluster-reset: true\n")) == [
             "site.yaml:24:7: error: 'cluster-cidr' is written by igncc from 'kubernetes.pods_cidr'; it may not be set in 'kubernetes.k3s.config'",
             "site.yaml:25:7: error: 'token' is written by igncc from the token file, 'kubernetes.k3s.token_file'; it may not be set in 'kubernetes.k3s.config'",
