@@ -123,6 +123,7 @@ extension SiteDecoder {
     mutating func role(_ node: YAMLNode) -> Located<Role>? {
         guard let text = Scalars.string(node, field: "roles", diagnostics: &diagnostics) else { return nil }
         if let role = Role(spelling: text.value) { return Located(role, at: text.location) }
+        if let k3s = k3sRole(text) { return k3s.map { Located($0, at: text.location) } }
         if let problem = Role.groupProblem(text.value) {
             diagnostics.error(problem, at: text.location)
             return nil

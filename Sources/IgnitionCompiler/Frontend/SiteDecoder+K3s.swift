@@ -11,6 +11,27 @@ extension SiteDecoder {
         ("all_vars", "they are Kubespray's group_vars; k3s settings go in 'kubernetes.k3s.config'"),
     ]
 
+    /// k3s's names for the roles, accepted in a k3s site: a server is a control plane (with its
+    /// embedded etcd), an agent a worker.
+    static let k3sRoleSpellings: [String: Role] = ["server": .controlPlane, "agent": .worker]
+
+    /// Whether the site's `kubernetes.distribution` is written `k3s`: read before the hosts and
+    /// roles are, for k3s's role names. (Its problems are reported when `kubernetes` is decoded.)
+    static func declaresK3s(_ top: MappingReader) -> Bool {
+        guard let kubernetes = top.value("kubernetes") else { return false }
+        return MappingReader.flatten(kubernetes).contains { $0.key.scalar == "distribution" && $0.value.scalar == "k3s" }
+    }
+
+    /// The role k3s's `spelling` names in a k3s site; nil otherwise (after reporting, when it is
+    /// one of k3s's names in a Kubespray site).
+    mutating func k3sRole(_ spelling: Located<String>) -> Role?? {
+        guard let role = Self.k3sRoleSpellings[spelling.value] else { return nil }
+        if isK3sSite { return .some(role) }
+        diagnostics.error("'\(spelling.value)' is k3s's name for role '\(role.rawValue)', which applies with 'kubernetes.distribution: k3s'; with Kubespray, write '\(role.rawValue)'",
+                          at: spelling.location)
+        return .some(nil)
+    }
+
     /// The network plugins k3s has: its flannel, or none (bring your own CNI).
     static let k3sNetworkPlugins = ["flannel", "none"]
 

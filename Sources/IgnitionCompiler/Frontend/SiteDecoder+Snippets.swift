@@ -6,7 +6,8 @@ extension SiteDecoder {
     mutating func decodeRoles(_ node: YAMLNode) {
         guard let reader = MappingReader(node, what: "'roles'", allowed: [], diagnostics: &diagnostics) else { return }
         for (key, value) in reader.entries {
-            guard let role = Role(spelling: key.value) else {
+            guard let role = Role(spelling: key.value) ?? k3sRole(key) ?? nil else {
+                if Self.k3sRoleSpellings[key.value] != nil { continue }  // reported by k3sRole
                 if let problem = Role.groupProblem(key.value) {
                     diagnostics.error(problem, at: key.location)
                     continue

@@ -23,6 +23,8 @@ struct SiteDecoder {
     var roleK3sConfigs: [(role: Located<Role>, config: K3sConfig)] = []
     /// Where each `k3s` key of a role or host is: refused unless the distribution is k3s.
     var k3sKeys: [SourceLocation] = []
+    /// Whether `kubernetes.distribution` says k3s (read first: k3s's role names depend on it).
+    var isK3sSite = false
 
     init(baseDirectory: String, source: String = "") {
         self.baseDirectory = baseDirectory
@@ -58,6 +60,7 @@ struct SiteDecoder {
                               at: key.location)
         }
         let defaults = decodeSettings(defaultsReader, over: HostSettings(), what: "'defaults'")
+        isK3sSite = Self.declaresK3s(top)
         if let rolesNode = top.value("roles") { decodeRoles(rolesNode) }
         let networks = top.required("networks", diagnostics: &diagnostics).map { decodeNetworks($0) } ?? []
         var hosts: [Host] = []

@@ -153,6 +153,22 @@ import InventoryGen
         #expect(diagnose(three) == [])
     }
 
+    /// k3s's own role names: 'server' is 'control-plane', 'agent' is 'worker' — in a k3s site only.
+    @Test func k3sRoleNames() throws {
+        let text = k3sSite(hosts: agent("node2", 22, roles: "[agent]"))
+            .replacingOccurrences(of: "[control-plane, worker]", with: "[server]")
+            .replacingOccurrences(of: "hosts:\n", with: "roles:\n  agent:\n    k3s: {kubelet-arg: [max-pods=200]}\nhosts:\n")
+        let site = try compile(text)
+        #expect(site.hosts.map { $0.roles.map(\.value) } == [[.controlPlane], [.worker]])
+        #expect(site.kubernetes?.k3s?.roleConfigs.map(\.role.value) == [.worker])
+        let kubespray = minimalSite.replacingOccurrences(of: "[control-plane, etcd, worker]", with: "[server, etcd]")
+            .replacingOccurrences(of: "hosts:\n", with: "roles:\n  agent: {}\nhosts:\n")
+        #expect(diagnose(kubespray) == [
+            "site.yaml:15:3: error: 'agent' is k3s's name for role 'worker', which applies with 'kubernetes.distribution: k3s'; with Kubespray, write 'worker'",
+            "site.yaml:18:13: error: 'server' is k3s's name for role 'control-plane', which applies with 'kubernetes.distribution: k3s'; with Kubespray, write 'control-plane'",
+        ])
+    }
+
     @Test func k3sKeysNeedTheK3sDistribution() {
         let text = minimalSite.replacingOccurrences(of: "    roles: [control-plane, etcd, worker]\n",
                                                     with: "    roles: [control-plane, etcd, worker]\n    k3s: {node-label: [a=b]}\n")
