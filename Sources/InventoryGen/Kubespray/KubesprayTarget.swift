@@ -6,9 +6,13 @@ struct KubesprayTarget: Backend {
     var target: BuildTarget { .kubespray }
 
     /// What Kubespray's `validate_inventory` would stop on, found before the playbook runs.
-    /// A k3s site has no Kubespray inventory: its rules are the core validator's k3s ones.
+    /// A k3s site has no Kubespray inventory: its rules are the core validator's k3s ones, and
+    /// kube-vip's (the k3s servers hold the API VIP with kube-vip as Kubespray's control planes do).
     func validate(_ site: Site, into diagnostics: inout Diagnostics) {
-        guard !site.isK3s else { return }
+        guard !site.isK3s else {
+            KubeVIP(site: site)?.check(into: &diagnostics)
+            return
+        }
         var rules = KubesprayRules(site: site)
         rules.run()
         diagnostics.append(contentsOf: rules.diagnostics.all)
