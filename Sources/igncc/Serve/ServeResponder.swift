@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import IgnitionCompiler
 
 /// The request context: Hummingbird's, with the peer's address for the access log.
 struct ServeContext: RequestContext, RemoteAddressRequestContext {
@@ -107,18 +108,12 @@ struct ServeResponder: Sendable {
     /// then asks again without `probe` so that an unknown machine gets its message. The paths are
     /// below the base URL's path (`/kubernetes/ipxe?…`), as machines see the server.
     static func bootScript(prefix: String?) -> String {
-        let ipxe = (prefix.map { "/" + $0 } ?? "") + "/ipxe"
-        return """
-            #!ipxe
-            # igncc serve: find this machine's install script by the MAC of any of its NICs.
-            chain --replace --autofree \(ipxe)?mac=${mac:hexhyp}&probe=1 ||
-            chain --replace --autofree \(ipxe)?mac=${net0/mac:hexhyp}&probe=1 ||
-            chain --replace --autofree \(ipxe)?mac=${net1/mac:hexhyp}&probe=1 ||
-            chain --replace --autofree \(ipxe)?mac=${net2/mac:hexhyp}&probe=1 ||
-            chain --replace --autofree \(ipxe)?mac=${net3/mac:hexhyp}&probe=1 ||
-            chain --replace --autofree \(ipxe)?mac=${mac:hexhyp}
-
-            """
+        let chain = "chain --replace --autofree " + (prefix.map { "/" + $0 } ?? "") + "/ipxe?mac="
+        let lines = ["#!ipxe", "# igncc serve: find this machine's install script by the MAC of any of its NICs.",
+                     "\(chain)${mac:hexhyp}&probe=1 ||"]
+            + StaticBootScript.probedNICs.map { "\(chain)${net\($0)/mac:hexhyp}&probe=1 ||" }
+            + ["\(chain)${mac:hexhyp}"]
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static let notFound = text(.notFound, "not found\n")

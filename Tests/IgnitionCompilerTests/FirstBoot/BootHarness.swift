@@ -77,12 +77,14 @@ struct VirtualMachine {
         case network
     }
 
-    /// Where a NIC is plugged. More attachments (a tap in a network namespace served by the
-    /// generated dnsmasq config) can be added here without touching the tests.
+    /// Where a NIC is plugged.
     enum Attachment {
         /// QEMU's user network (10.0.2.0/24; the host is 10.0.2.2, its DNS 10.0.2.3); its DHCP
         /// server hands out `bootfile` (iPXE fetches it by HTTP).
         case user(bootfile: String?)
+        /// The tap device `interface` of the network namespace `namespace` (QEMU then runs in
+        /// that namespace): whatever serves DHCP and HTTP there answers the VM.
+        case tap(namespace: String, interface: String)
     }
 
     struct NIC {
@@ -119,6 +121,9 @@ struct VirtualMachine {
             case .user(let bootfile):
                 arguments += ["-netdev", "user,id=n\(index)" + (bootfile.map { ",bootfile=\($0)" } ?? ""),
                               "-device", "virtio-net-pci,netdev=n\(index),mac=\(nic.mac)"]
+            case .tap(_, let interface):
+                arguments += ["-netdev", "tap,id=n\(index),ifname=\(interface),script=no,downscript=no",
+                              "-device", "virtio-net-pci,netdev=n\(index),mac=\(nic.mac)"]
             }
         }
         for entry in firmwareConfig { arguments += ["-fw_cfg", "name=\(entry.name),file=\(entry.file)"] }
@@ -131,6 +136,17 @@ struct VirtualMachine {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: qemu)
         process.arguments = arguments(kit: kit, console: console)
+        // A tap belongs to a network namespace: QEMU opens it there (`ip netns exec` execs QEMU,
+        // so the process is QEMU's own).
+        let namespaces = Set(nics.compactMap { nic -> String? in
+            if case .tap(let namespace, _) = nic.attachment { return namespace }
+            return nil
+        })
+        if let namespace = namespaces.first {
+            guard namespaces.count == 1 else { throw BootHarnessError("taps in several network namespaces: \(namespaces.sorted())") }
+            process.executableURL = URL(fileURLWithPath: NetworkNamespace.ip)
+            process.arguments = ["netns", "exec", namespace, qemu] + (process.arguments ?? [])
+        }
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors

@@ -194,6 +194,83 @@ import Testing
         #expect(run.initLines.contains("ip: 10.0.2.22/24 on lan0, gateway 10.0.2.2"))
     }
 
+    /// The same boot as `pxeFedoraCoreOS` against nginx (README's server block) serving the
+    /// static layout: iPXE fetches the tree's `boot.ipxe`, which chains to the host's by-MAC copy.
+    @Test func pxeFedoraCoreOSFromNginx() throws {
+        var nginx: NginxBootServer?
+        let (run, disk, site, port) = try pxe(host: "coreos", mac: "52:54:00:12:34:01",
+                                                 kernel: "/assets/fcos/fedora-coreos-live-kernel.x86_64",
+                                                 initrd: "/assets/fcos/fedora-coreos-live-initramfs.x86_64.img",
+                                                 serve: { site, _, port in
+                                                     let server = try NginxBootServer(directory: site.directory, port: port)
+                                                     nginx = server
+                                                     return server
+                                                 })
+        defer { site.directory.remove() }
+        try expectApplied(run, config: site.config("coreos"), disk: disk)
+        #expect(run.initLines.contains("STAND-IN for coreos-installer: fetching coreos.inst.ignition_url http://10.0.2.2:\(port)/ignition/coreos.ign"))
+        // The whole access log: the booted NIC's copy is boot.ipxe's first chain, so nothing was a 404.
+        let server = try #require(nginx)
+        #expect(server.requests().map { "\($0.status) \($0.path)" } == [
+            "200 /boot.ipxe", "200 /boot.ipxe", "200 /install/by-mac/52-54-00-12-34-01.ipxe",
+            "200 /assets/fcos/fedora-coreos-live-kernel.x86_64", "200 /assets/fcos/fedora-coreos-live-initramfs.x86_64.img",
+            "200 /ignition/coreos.ign",
+        ], "\(server.log)")
+    }
+
+    // MARK: PXE through the generated dnsmasq config
+
+    /// The flatcar host's PXE boot on a wire of its own: a tap in a network namespace made by
+    /// the test, whose server side holds 10.0.2.2 (the site's gateway and `serve.base_url`'s
+    /// address), where dnsmasq runs the generated `dnsmasq/firstboot.conf` and `igncc serve`
+    /// listens; QEMU's NIC, with the host's MAC, is the tap's other end. QEMU's NIC ROM is
+    /// already iPXE, so the BIOS step (undionly.kpxe by TFTP) does not happen: the ROM's DHCP
+    /// request carries user class `iPXE` and the config answers it with the boot URL.
+    @Test func pxeFlatcarThroughTheGeneratedDnsmasqConfig() throws {
+        let kit = try kit()
+        let dnsmasq = try RealConsumerTests.tool("dnsmasq", package: "dnsmasq-base")
+        let (host, mac) = ("flatcar", "52:54:00:12:34:02")
+        let port = try freePort()
+        let site = try BuiltSite(port: port)
+        defer { site.directory.remove() }
+        let assets = try site.assets(kit: kit)
+        let config = site.out + "/dnsmasq/firstboot.conf"
+        let namespace = try NetworkNamespace(tag: "pxe", address: "10.0.2.2/24")
+        defer { namespace.remove() }
+        let leases = site.directory.file("dnsmasq.leases")
+        let dhcp = try DHCPLeaseTests.Server(namespace: namespace.name,
+                                             [dnsmasq, "--no-daemon", "--conf-file=\(config)", "--interface=\(namespace.tap)",
+                                              "--dhcp-leasefile=\(leases)", "--pid-file=", "--log-dhcp"],
+                                             log: site.directory.file("dnsmasq.log"))
+        defer { dhcp.stop() }
+        let serve = try NamespacedIgnccServeBootServer(out: site.out, assets: assets, namespace: namespace, address: "10.0.2.2",
+                                                       port: port, logPath: site.directory.file("serve.log"))
+        defer { serve.stop() }
+        let disk = site.directory.file("pxe-dnsmasq.img")
+        try BootKit.makeDisk(disk)
+        let machine = VirtualMachine(firmware: .network, disk: disk,
+                                     nics: [.init(mac: mac, attachment: .tap(namespace: namespace.name, interface: namespace.tap))])
+        let run = try boot("pxe-dnsmasq-\(host)", machine, kit: kit, in: site.directory)
+        serve.stop()
+        dhcp.stop()
+
+        // dnsmasq leased the host's reserved address, under its name, to the ROM's iPXE, and sent it the boot URL.
+        let leaseFile = (try? String(contentsOfFile: leases, encoding: .utf8)) ?? ""
+        #expect(leaseFile.split(separator: "\n").contains { $0.split(separator: " ").dropFirst().prefix(3) == [Substring(mac), "10.0.2.22", Substring(host)] },
+                "no lease for \(mac):\n\(leaseFile)\n\(dhcp.output)")
+        #expect(dhcp.output.contains("DHCPACK(\(namespace.tap)) 10.0.2.22 \(mac) \(host)"), "\(dhcp.output)")
+        let log = dhcp.output.split(separator: "\n")
+        #expect(log.contains { $0.contains(" tags: ") && $0.contains(" ipxe,") }, "the ROM's request was not tagged ipxe:\n\(dhcp.output)")
+        #expect(log.contains { $0.hasSuffix(" option: 67 bootfile-name  http://10.0.2.2:\(port)/boot.ipxe") }, "\(dhcp.output)")
+        // igncc serve's log: boot.ipxe, the host's script, the images, the config.
+        #expect(inOrder(["/boot.ipxe", serve.hostScriptPath(mac: mac, host: host), "/assets/flatcar/flatcar_production_pxe.vmlinuz",
+                         "/assets/flatcar/flatcar_production_pxe_image.cpio.gz", "/ignition/\(host).ign"], in: serve.servedPaths()),
+                "the server's log lacks the PXE sequence:\n\(serve.log)")
+        try expectApplied(run, config: site.config(host), disk: disk)
+        #expect(run.console.contains("GET http://10.0.2.2:\(port)/ignition/\(host).ign"), "\(run.tail)")
+        #expect(run.initLines.contains("ip: 10.0.2.22/24 on lan0, gateway 10.0.2.2"))
+    }
+
     @Test func pxeRefusesASpecTheEngineDoesNotKnow() throws {
         let (run, disk, site, _) = try pxe(host: "flatcar", mac: "52:54:00:12:34:02",
                                               kernel: "/assets/flatcar/flatcar_production_pxe.vmlinuz",

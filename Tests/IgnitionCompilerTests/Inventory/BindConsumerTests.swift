@@ -10,12 +10,7 @@ import Testing
     /// Every sample, and a site with what the samples lack: AAAA, MX, SRV, TXT, a VIP, a /20 and a
     /// classless network, a second address per host.
     static func sites() throws -> [(name: String, site: Site)] {
-        var sites: [(String, Site)] = []
-        for sample in TestPaths.sampleNames() {
-            let loaded = Compiler.load(path: TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path,
-                                       backends: InventoryGen.allBackends)
-            sites.append((sample, try #require(loaded.compilable)))
-        }
+        var sites = try TestPaths.compilableSamples()
         sites.append(("dnsvariety", try compile(BindZoneTests.dnsSite)))
         let wide = minimalSite.replacingOccurrences(of: "192.168.1.0/24", with: "10.20.16.0/20")
             .replacingOccurrences(of: "192.168.1.", with: "10.20.17.")

@@ -169,12 +169,7 @@ import Testing
 
     /// The sites the real servers check: every sample, this suite's, and its variant without a TFTP server.
     static func sites() throws -> [(name: String, site: Site)] {
-        var sites: [(String, Site)] = []
-        for sample in TestPaths.sampleNames() {
-            let loaded = Compiler.load(path: TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path,
-                                       backends: InventoryGen.allBackends)
-            sites.append((sample, try #require(loaded.compilable)))
-        }
+        var sites = try TestPaths.compilableSamples()
         sites.append(("rack", try compile(Self.site)))
         sites.append(("rack-no-next-server", try #require(load(Self.site.replacingOccurrences(of: ", next_server: 10.0.0.2}", with: "}"),
                                                                backends: InventoryGen.allBackends).compilable)))

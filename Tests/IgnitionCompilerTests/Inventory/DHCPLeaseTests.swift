@@ -74,10 +74,15 @@ import InventoryGen
         let log: String
         private var stopped = false
 
-        init(_ link: Link, _ command: [String], log: String, environment: [String: String] = [:]) throws {
+        convenience init(_ link: Link, _ command: [String], log: String, environment: [String: String] = [:]) throws {
+            try self.init(namespace: link.server, command, log: log, environment: environment)
+        }
+
+        /// `command` in the network namespace `namespace` (FirstBootTests' tap has one too).
+        init(namespace: String, _ command: [String], log: String, environment: [String: String] = [:]) throws {
             self.log = log
             // `ip netns exec` execs the command: the pid is the server's.
-            let argv = [Link.ip, "netns", "exec", link.server] + command
+            let argv = [Link.ip, "netns", "exec", namespace] + command
             let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)

@@ -160,12 +160,7 @@ import InventoryGen
     ]
 
     static func sites() throws -> [(name: String, site: Site)] {
-        var sites: [(String, Site)] = []
-        for sample in TestPaths.sampleNames() {
-            let path = TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path
-            let loaded = Compiler.load(path: path, backends: InventoryGen.allBackends)
-            sites.append((sample, try #require(loaded.compilable, "\(sample): \(loaded.diagnostics.sorted)")))
-        }
+        var sites = try TestPaths.compilableSamples()
         sites.append(("variety", try compile(variety, warnings: [noAddressWarning("etcd3", line: 31, network: "network 'storage'")])))
         return sites
     }

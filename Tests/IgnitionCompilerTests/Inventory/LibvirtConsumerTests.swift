@@ -13,12 +13,7 @@ import InventoryGen
 
     /// Every sample, and the XML tests' site (isolated networks, Flatcar, an odd image path).
     static func sites() throws -> [(name: String, site: Site)] {
-        var sites: [(String, Site)] = []
-        for sample in TestPaths.sampleNames() {
-            let loaded = Compiler.load(path: TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path,
-                                       backends: InventoryGen.allBackends)
-            sites.append((sample, try #require(loaded.compilable)))
-        }
+        var sites = try TestPaths.compilableSamples()
         sites.append(("demo", try compile(LibvirtXMLTests.site)))
         return sites
     }

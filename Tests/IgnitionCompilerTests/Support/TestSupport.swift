@@ -25,6 +25,15 @@ enum TestPaths {
     static func sampleNames() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? []).sorted()
     }
+
+    /// Every sample's site, loaded with `backends`' rules; a sample that does not compile fails
+    /// the calling test with its diagnostics.
+    static func compilableSamples(backends: [any Backend] = InventoryGen.allBackends) throws -> [(name: String, site: Site)] {
+        try sampleNames().map { sample in
+            let loaded = Compiler.load(path: samples.appendingPathComponent("\(sample)/site.yaml").path, backends: backends)
+            return (sample, try #require(loaded.compilable, "\(sample): \(loaded.diagnostics.sorted)"))
+        }
+    }
 }
 
 /// A fresh temporary directory, removed by the caller with `remove()`.

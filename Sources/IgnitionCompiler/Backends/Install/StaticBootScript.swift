@@ -8,9 +8,10 @@
 /// iPXE reads each line as words split at spaces; `${name}` is one of its settings (`mac:hexhyp`
 /// is `52-54-00-aa-bb-cc`, `mac:hexraw` `525400aabbcc`, `mac` `52:54:00:aa:bb:cc`, empty when
 /// there is no such NIC); a failed command ends the script unless `||` follows it.
-enum StaticBootScript {
-    /// The NICs tried after the one iPXE booted from: `net0`…`net3`, as `igncc serve`'s script.
-    static let probedNICs = 0..<4
+public enum StaticBootScript {
+    /// The NICs tried after the one iPXE booted from: `net0`…`net3`, here and in `igncc serve`'s
+    /// dynamic `/boot.ipxe`.
+    public static let probedNICs = 0..<4
 
     static func render(site: String, baseURL: String) -> String {
         let chain = "chain --replace --autofree \(baseURL)/\(InstallPaths.byMACDirectory)/"
