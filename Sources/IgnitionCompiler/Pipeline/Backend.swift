@@ -80,12 +80,8 @@ public struct BuildDate: Sendable, Equatable, Comparable, CustomStringConvertibl
 struct IgnitionTarget: Backend {
     var target: BuildTarget { .ignition }
 
-    func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
-        K3sGate.check(site, target: target, into: &diagnostics)
-    }
-
     func files(for site: Site, options: BuildOptions) -> [OutputFile] {
-        IgnitionBackend.files(for: site, style: options.pretty ? .pretty : .compact)
+        IgnitionBackend.files(for: site, style: options.pretty ? .pretty : .compact, k3s: options.k3s)
     }
 }
 
@@ -100,7 +96,14 @@ struct ButaneTarget: Backend {
     /// A host no Butane spec can express is an error when `butane` is asked for by name, a warning
     /// (the host is left out) when building everything.
     func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
-        K3sGate.check(site, target: target, into: &diagnostics)
+        if let k3s = site.kubernetes?.k3s, K3sBuildInputs.localPath(of: site) == nil {
+            let message = "a Butane document names the k3s token by a path below site.yaml's directory, and '\(k3s.tokenFile?.value ?? "")' is not: out/butane has no files"
+            if explicit {
+                diagnostics.error(message, at: k3s.tokenFile?.location ?? k3s.location)
+            } else {
+                diagnostics.warning(message, at: k3s.tokenFile?.location ?? k3s.location)
+            }
+        }
         for host in ButaneBackend.inexpressible(in: site) {
             let message = "no Butane spec of flatcar produces Ignition \(host.ignitionVersion.value.rawValue): out/butane has no file for host '\(host.name.value)'"
             if explicit {
@@ -111,15 +114,5 @@ struct ButaneTarget: Backend {
         }
     }
 
-    func files(for site: Site, options: BuildOptions) -> [OutputFile] { ButaneBackend.files(for: site) }
-}
-
-/// Until the k3s backend writes each node's k3s files, a k3s site's host configs would install
-/// no k3s: building them is refused rather than done silently without.
-enum K3sGate {
-    static func check(_ site: Site, target: BuildTarget, into diagnostics: inout Diagnostics) {
-        guard site.isK3s, let distribution = site.kubernetes?.distribution else { return }
-        diagnostics.error("this igncc does not yet write k3s into the hosts' configs: the '\(target.rawValue)' target cannot be built for distribution 'k3s'",
-                          at: distribution.location)
-    }
+    func files(for site: Site, options: BuildOptions) -> [OutputFile] { ButaneBackend.files(for: site, k3s: options.k3s) }
 }

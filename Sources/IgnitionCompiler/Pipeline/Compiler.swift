@@ -32,14 +32,19 @@ public struct BuildOptions: Sendable {
     public var previousOutput: String?
     /// What that tree remembers (the last serial of each zone it ever held).
     public var treeState: TreeState
+    /// A k3s site's token and k3s's URLs and hashes (`K3sBuildInputs.gather`); required to build
+    /// the `ignition` or `butane` target of a k3s site.
+    public var k3s: K3sBuildInputs?
 
     public init(targets: [BuildTarget] = BuildTarget.allCases, pretty: Bool = false,
-                date: BuildDate = .today(), previousOutput: String? = nil, treeState: TreeState = TreeState()) {
+                date: BuildDate = .today(), previousOutput: String? = nil, treeState: TreeState = TreeState(),
+                k3s: K3sBuildInputs? = nil) {
         self.targets = targets
         self.pretty = pretty
         self.date = date
         self.previousOutput = previousOutput
         self.treeState = treeState
+        self.k3s = k3s
     }
 
     /// The last serial the tree held for the zone file at `zoneFile` (`bind/db.example.org`),
@@ -141,6 +146,8 @@ public enum Compiler {
         // Each host's config is made once (the Ignition and Butane backends both write it).
         var site = site
         if options.targets.contains(.ignition) || options.targets.contains(.butane) {
+            // A k3s node's config without k3s would install nothing: the driver gathers the inputs.
+            precondition(!site.isK3s || options.k3s != nil, "a k3s site's hosts are built with K3sBuildInputs")
             let missing = site.hosts.filter { site.mergedConfigs[$0.name.value] == nil }
             let frozen = site
             let configs = Parallel.chunkedMap(missing) { IgnitionBackend.generated(for: $0, in: frozen) }

@@ -22,6 +22,47 @@ enum K3sIgnition {
         }
     }
 
+    /// Adds `host`'s k3s layer, from the build's inputs (the artifact of the host's OS).
+    static func add(to config: inout ConfigNode, host: Host, site: Site, inputs: K3sBuildInputs) {
+        guard let artifact = inputs.artifact(for: host.os.value) else {
+            preconditionFailure("K3sBuildInputs.gather resolves an artifact for every OS the hosts run")
+        }
+        add(to: &config, host: host, site: site, token: inputs.token, artifact: artifact)
+    }
+
+    /// The paths and units igncc writes for a k3s node (whatever its OS and kind): a snippet may
+    /// not write them too, as the layer is added after the snippets are merged.
+    static func reservedPaths(version: String) -> [String] {
+        [K3sNodeConfig.configPath, K3sNodeConfig.tokenPath, K3sUnits.binaryPath, sysextPath(version: version), sysextLink]
+    }
+    static let reservedUnits = [K3sUnits.name(.server), K3sUnits.name(.agent)]
+
+    /// `config` (rendered JSON) with the token file's contents named by `local` instead of given:
+    /// how the Butane document refers to the token file.
+    static func namingTokenFile(_ config: JSONValue, local: String) -> JSONValue {
+        func replacing(_ value: JSONValue, at path: [String], _ change: (JSONValue) -> JSONValue) -> JSONValue {
+            guard let key = path.first else { return change(value) }
+            switch value {
+            case .object(let pairs):
+                return .object(pairs.map { $0.0 == key ? ($0.0, replacing($0.1, at: Array(path.dropFirst()), change)) : $0 })
+            default:
+                return value
+            }
+        }
+        return replacing(config, at: ["storage", "files"]) { files in
+            guard case .array(let items) = files else { return files }
+            return .array(items.map { item in
+                guard case .object(let pairs) = item, pairs.contains(where: { $0.0 == "path" && $0.1 == .string(K3sNodeConfig.tokenPath) }) else {
+                    return item
+                }
+                return replacing(item, at: ["contents"]) { contents in
+                    guard case .object(let fields) = contents else { return contents }
+                    return .object(fields.map { $0.0 == "source" ? ("local", .string(local)) : $0 })
+                }
+            })
+        }
+    }
+
     /// Adds `host`'s k3s files and unit to `config`; nothing when the site is not a k3s one.
     static func add(to config: inout ConfigNode, host: Host, site: Site, token: String, artifact: Artifact) {
         guard let node = K3sNodeConfig(host: host, in: site), let k3s = site.kubernetes?.k3s else { return }
