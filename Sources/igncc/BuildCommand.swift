@@ -90,6 +90,9 @@ struct BuildCommand: ParsableCommand {
         }
         DiagnosticPrinter(sources: loaded.sources).print(problems)
         if problems.hasErrors || (options.strict && !problems.all.isEmpty) { throw ExitCode.failure }
+        if dryRun, k3s?.inputs.tokenIsStandIn == true {
+            printError("igncc: dry run: the k3s token file '\(K3sBuildInputs.tokenFilePath(of: site))' does not exist yet; a build makes it, and every node's config holds it\n")
+        }
         if k3s?.tokenCreated == true {
             printError("igncc: created the k3s token file '\(K3sBuildInputs.tokenFilePath(of: site))' (mode 0600): every node joins the cluster with it; keep it with site.yaml, out of version control\n")
         }

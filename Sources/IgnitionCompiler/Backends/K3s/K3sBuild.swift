@@ -70,6 +70,9 @@ public struct K3sBuildInputs: Sendable {
     /// Stands in for the token in a dry run before the token file exists: never written anywhere.
     static let placeholderToken = String(repeating: "0", count: 64)
 
+    /// True when the token is the dry run's stand-in: the token file does not exist yet.
+    public var tokenIsStandIn: Bool { token == Self.placeholderToken }
+
     private static func readToken(for site: Site, use: TokenUse, diagnostics: inout Diagnostics) -> (String, Bool)? {
         guard let k3s = site.kubernetes?.k3s else { return nil }
         let path = tokenFilePath(of: site)
