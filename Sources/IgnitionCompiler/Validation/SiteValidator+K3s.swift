@@ -34,15 +34,19 @@ extension SiteValidator {
         let reference = nics.first { $0.nic.name != nil }
         for (host, nic) in nics {
             let carriesDefaultRoute = site.network(named: nic.network.value)?.gateway != nil && nic.defaultRoute?.value != false
-            let differs = reference.map { nic.name?.value != $0.nic.name?.value } ?? true
+            // The server this one disagrees with: the first pinning another name (or none).
+            let other = nics.first { $0.nic.name?.value != nic.name?.value }
             var notes = [Diagnostic.Note("the VIP", at: vip.location)]
-            if let reference, differs, let name = reference.nic.name {
-                notes.insert(Diagnostic.Note("server '\(reference.host.name.value)' pins '\(name.value)'", at: name.location), at: 0)
+            if let other {
+                let what = other.nic.name.map { "server '\(other.host.name.value)' pins '\($0.value)'" } ?? "server '\(other.host.name.value)' pins no name"
+                notes.insert(Diagnostic.Note(what, at: other.nic.name?.location ?? other.nic.location), at: 0)
             }
-            if api.effectiveMode == .bgp, differs {
-                diagnostics.error("with k3s, kube-vip finds every server's BGP router id from one interface name: pin the same 'name' on the node network NIC of each server ('\(host.name.value)' here)",
-                                  at: nic.name?.location ?? nic.location, notes: notes)
-            } else if api.effectiveMode == .arp, let name = nic.name, !carriesDefaultRoute {
+            if api.effectiveMode == .bgp {
+                if nic.name == nil || nic.name?.value != reference?.nic.name?.value {
+                    diagnostics.error("with k3s, kube-vip finds every server's BGP router id from one interface name: pin the same 'name' on the node network NIC of each server ('\(host.name.value)' here)",
+                                      at: nic.name?.location ?? nic.location, notes: notes)
+                }
+            } else if let name = nic.name, !carriesDefaultRoute {
                 diagnostics.error("with k3s, kube-vip names one interface for every server, and server '\(host.name.value)' pins '\(name.value)' on a NIC without the default route: pin the same 'name' on each server's node network NIC",
                                   at: name.location, notes: notes)
             }

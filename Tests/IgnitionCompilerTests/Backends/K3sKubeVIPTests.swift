@@ -136,6 +136,14 @@ import Testing
             "site.yaml:21:77: note: server 'node1' pins 'lan0'",
             "site.yaml:40:32: note: the VIP",
         ])
+        // The same when the server without the default route pins the first name.
+        let firstNoRoute = mixed.replacingOccurrences(of: "address: 192.168.1.21, name: lan0}",
+                                                      with: "address: 192.168.1.21, name: lan0, default_route: false}")
+        #expect(diagnose(firstNoRoute) == [
+            "site.yaml:21:77: error: with k3s, kube-vip names one interface for every server, and server 'node1' pins 'lan0' on a NIC without the default route: pin the same 'name' on each server's node network NIC",
+            "site.yaml:24:80: note: server 'node2' pins 'lan1'",
+            "site.yaml:40:32: note: the VIP",
+        ])
     }
 
     static let bgp = site.replacingOccurrences(of: "api: {name: kubernetes, vip: 192.168.1.5}", with: """
