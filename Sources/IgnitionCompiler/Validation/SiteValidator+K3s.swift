@@ -17,6 +17,40 @@ extension SiteValidator {
         guard let k3s = kubernetes.k3s else { return }
         checkK3sScopes(k3s)
         checkK3sNetwork(kubernetes, k3s)
+        checkK3sKubeVIP()
+    }
+
+    /// kube-vip runs as one DaemonSet on every server (`K3sKubeVIP`), so it names one interface:
+    /// the name every server's node network NIC pins. Without one, ARP mode announces the VIP on
+    /// each server's default-route interface, which must then be that NIC (an unpinned NIC that
+    /// does not carry it is refused by the shared kube-vip rules already); BGP mode finds each
+    /// server's router id from that one name, so it needs it.
+    private mutating func checkK3sKubeVIP() {
+        guard let api = site.kubernetes?.api, api.runsKubeVIP, let vip = api.vip,
+              K3sKubeVIP.commonInterface(in: site) == nil else { return }
+        let nics = site.hosts.filter(\.isK3sServer).compactMap { host in
+            K3sNodeConfig.nodeNIC(of: host, in: site).map { (host: host, nic: $0) }
+        }
+        let reference = nics.first { $0.nic.name != nil }
+        for (host, nic) in nics {
+            let carriesDefaultRoute = site.network(named: nic.network.value)?.gateway != nil && nic.defaultRoute?.value != false
+            // The server this one disagrees with: the first pinning another name (or none).
+            let other = nics.first { $0.nic.name?.value != nic.name?.value }
+            var notes = [Diagnostic.Note("the VIP", at: vip.location)]
+            if let other {
+                let what = other.nic.name.map { "server '\(other.host.name.value)' pins '\($0.value)'" } ?? "server '\(other.host.name.value)' pins no name"
+                notes.insert(Diagnostic.Note(what, at: other.nic.name?.location ?? other.nic.location), at: 0)
+            }
+            if api.effectiveMode == .bgp {
+                if nic.name == nil || nic.name?.value != reference?.nic.name?.value {
+                    diagnostics.error("with k3s, kube-vip finds every server's BGP router id from one interface name: pin the same 'name' on the node network NIC of each server ('\(host.name.value)' here)",
+                                      at: nic.name?.location ?? nic.location, notes: notes)
+                }
+            } else if let name = nic.name, !carriesDefaultRoute {
+                diagnostics.error("with k3s, kube-vip names one interface for every server, and server '\(host.name.value)' pins '\(name.value)' on a NIC without the default route: pin the same 'name' on each server's node network NIC",
+                                  at: name.location, notes: notes)
+            }
+        }
     }
 
     /// control-plane → server (embedded etcd, so `etcd` is implied), worker → agent; an odd

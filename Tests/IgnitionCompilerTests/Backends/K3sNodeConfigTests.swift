@@ -208,9 +208,38 @@ import Testing
         let image = "/opt/extensions/k3s/k3s-v1.33.4+k3s1-x86-64.raw"
         #expect(config[path: ["storage", "files"]]?.items.contains { $0["path"]?.string == image } == true)
         let links = try #require(config[path: ["storage", "links"]]?.items)
-        #expect(links.map { [$0["path"]?.string, $0["target"]?.string] } == [["/etc/extensions/k3s.raw", image]])
-        // The extension brings the unit: it is enabled, not written.
-        #expect(config[path: ["systemd", "units"]]?.items.map { $0["contents"] == nil } == [true])
+        #expect(links.map { [$0["path"]?.string, $0["target"]?.string] } == [
+            ["/etc/extensions/k3s.raw", image],
+            ["/etc/systemd/system/multi-user.target.wants/k3s-agent.service", "/usr/local/lib/systemd/system/k3s-agent.service"],
+        ])
+        // The extension brings the unit: a wants link enables it (an Ignition preset would be
+        // applied before the extension is merged), nothing is written.
+        #expect(config[path: ["systemd", "units"]] == nil)
         #expect(config[path: ["storage", "files"]]?.items.contains { $0["path"]?.string == "/usr/local/bin/k3s" } == false)
+    }
+
+    /// systemd reads the Flatcar layout once the extension is merged: with the bakery's unit where
+    /// the extension puts it, Ignition's links make it enabled (`systemctl --root is-enabled`).
+    @Test(.enabled(if: which("systemctl") != nil && FileManager.default.fileExists(atPath: "/usr/lib/systemd/system/multi-user.target")))
+    func flatcarUnitIsEnabledOnceMerged() throws {
+        let (config, _) = try config("gpu1", os: .flatcar)
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root.file("usr/lib/systemd"), withIntermediateDirectories: true)
+        try fm.copyItem(atPath: "/usr/lib/systemd/system", toPath: root.file("usr/lib/systemd/system"))
+        // The unit as the bakery's k3s.sysext/files ships it (its [Install] section is what counts).
+        try fm.createDirectory(atPath: root.file("usr/local/lib/systemd/system"), withIntermediateDirectories: true)
+        try root.write("usr/local/lib/systemd/system/k3s-agent.service",
+                       "[Unit]\nDescription=Lightweight Kubernetes\n\n[Install]\nWantedBy=multi-user.target\n\n[Service]\nType=notify\nExecStart=/usr/local/bin/k3s agent\n")
+        for link in try #require(config[path: ["storage", "links"]]?.items) {
+            let path = try #require(link["path"]?.string)
+            try fm.createDirectory(atPath: root.file(String((path as NSString).deletingLastPathComponent.dropFirst())),
+                                   withIntermediateDirectories: true)
+            try fm.createSymbolicLink(atPath: root.file(String(path.dropFirst())), withDestinationPath: try #require(link["target"]?.string))
+        }
+        let result = try runProcess(try #require(which("systemctl")), ["--root=" + root.path, "is-enabled", "k3s-agent.service"])
+        #expect(result.stdout == "enabled\n", "\(result.stderr)")
+        #expect(result.status == 0)
     }
 }

@@ -14,14 +14,8 @@ enum K3sArtifacts {
         let what = os == .fcos ? "the k3s binary (Fedora CoreOS hosts)" : "the k3s system extension (Flatcar hosts)"
         let at = given?.url?.location ?? given?.location ?? k3s.location
         let defaultPath = K3sIgnition.defaultPath(os, version: k3s.version.value)
-        let path = given?.url?.value ?? defaultPath
-        var url: String?
-        if path.lowercased().hasPrefix("http://") || path.lowercased().hasPrefix("https://") {
-            url = path
-        } else if var base = site.serve?.baseURL?.value {
-            if base.hasSuffix("/") { base.removeLast() }
-            url = base + "/" + path
-        } else {
+        let (path, url) = location(os, in: site) ?? (defaultPath, nil)
+        if url == nil {
             diagnostics.error("\(what) is fetched from '\(path)' under 'serve.base_url', but the site has none; set 'serve.base_url' or an absolute 'url' in '\(field)'",
                               at: at)
         }
@@ -41,6 +35,21 @@ enum K3sArtifacts {
         }
         guard let url, let sha256 else { return nil }
         return K3sIgnition.Artifact(url: url, sha256: sha256)
+    }
+
+    /// Where the hosts of one OS fetch k3s: the path as site.yaml gives it (or the default), and
+    /// the URL it makes (nil when it is relative and the site has no `serve.base_url`); nil when
+    /// the site is not a k3s one.
+    static func location(_ os: OperatingSystem, in site: Site) -> (path: String, url: String?)? {
+        guard let k3s = site.kubernetes?.k3s else { return nil }
+        let given = os == .fcos ? k3s.binary : k3s.sysext
+        let path = given?.url?.value ?? K3sIgnition.defaultPath(os, version: k3s.version.value)
+        if path.lowercased().hasPrefix("http://") || path.lowercased().hasPrefix("https://") {
+            return (path, path)
+        }
+        guard var base = site.serve?.baseURL?.value else { return (path, nil) }
+        if base.hasSuffix("/") { base.removeLast() }
+        return (path, base + "/" + path)
     }
 
     /// Why a file could not be hashed: the `SystemError` text.

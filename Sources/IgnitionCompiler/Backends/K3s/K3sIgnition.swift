@@ -3,7 +3,10 @@
 ///
 /// Fedora CoreOS: the binary at `/usr/local/bin/k3s` (0755) and igncc's unit (`K3sUnits`).
 /// Flatcar: the system extension as Flatcar's sysext bakery lays it out — the image in
-/// `/opt/extensions/k3s/`, linked from `/etc/extensions/k3s.raw` — and its own unit enabled.
+/// `/opt/extensions/k3s/`, linked from `/etc/extensions/k3s.raw` — and its own unit enabled by a
+/// `multi-user.target.wants` link, as the bakery's docs/k3s.md does: Ignition's `enabled` is a
+/// systemd preset, applied at first boot before systemd-sysext has merged the unit, so it would
+/// enable nothing (Flatcar's ensure-sysext.service then starts what the target wants).
 enum K3sIgnition {
     /// Where a node fetches k3s from and the SHA-256 it must have.
     struct Artifact: Equatable {
@@ -13,6 +16,8 @@ enum K3sIgnition {
 
     static func sysextPath(version: String) -> String { "/opt/extensions/k3s/k3s-\(version)-x86-64.raw" }
     static let sysextLink = "/etc/extensions/k3s.raw"
+    /// Where the bakery's k3s extension ships `k3s.service` and `k3s-agent.service`.
+    static let sysextUnitDirectory = "/usr/local/lib/systemd/system"
 
     /// The default URLs under `serve.base_url`, as `igncc serve --assets` serves them.
     static func defaultPath(_ os: OperatingSystem, version: String) -> String {
@@ -71,28 +76,37 @@ enum K3sIgnition {
             IgnitionBackend.file(K3sNodeConfig.configPath, contents: node.render(), mode: 0o600, at: at),
             IgnitionBackend.file(K3sNodeConfig.tokenPath, contents: Array((token + "\n").utf8), mode: 0o600, at: at),
         ]
-        var unit = ConfigNode.object(at: at)
-        unit["name"] = .string(K3sUnits.name(node.kind), at: at)
-        unit["enabled"] = .bool(true, at: at)
+        let unitName = K3sUnits.name(node.kind)
         switch host.os.value {
         case .fcos:
             files.append(remote(K3sUnits.binaryPath, artifact, mode: 0o755, at: at))
+            var unit = ConfigNode.object(at: at)
+            unit["name"] = .string(unitName, at: at)
+            unit["enabled"] = .bool(true, at: at)
             unit["contents"] = .string(K3sUnits.contents(node.kind), at: at)
             config.modifyObject("storage") { $0.modifyList("files") { $0 += files } }
+            config.modifyObject("systemd") { $0.modifyList("units") { $0.append(unit) } }
         case .flatcar:
             let image = sysextPath(version: k3s.version.value)
             files.append(remote(image, artifact, mode: 0o644, at: at))
-            var link = ConfigNode.object(at: at)
-            link["path"] = .string(sysextLink, at: at)
-            link["overwrite"] = .bool(true, at: at)
-            link["target"] = .string(image, at: at)
-            link["hard"] = .bool(false, at: at)
+            let links = [
+                symlink(sysextLink, to: image, at: at),
+                symlink("/etc/systemd/system/multi-user.target.wants/" + unitName, to: sysextUnitDirectory + "/" + unitName, at: at),
+            ]
             config.modifyObject("storage") { storage in
                 storage.modifyList("files") { $0 += files }
-                storage.modifyList("links") { $0.append(link) }
+                storage.modifyList("links") { $0 += links }
             }
         }
-        config.modifyObject("systemd") { $0.modifyList("units") { $0.append(unit) } }
+    }
+
+    private static func symlink(_ path: String, to target: String, at location: SourceLocation) -> ConfigNode {
+        var link = ConfigNode.object(at: location)
+        link["path"] = .string(path, at: location)
+        link["overwrite"] = .bool(true, at: location)
+        link["target"] = .string(target, at: location)
+        link["hard"] = .bool(false, at: location)
+        return link
     }
 
     private static func remote(_ path: String, _ artifact: Artifact, mode: Int, at location: SourceLocation) -> ConfigNode {
