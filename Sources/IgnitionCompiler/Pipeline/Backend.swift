@@ -116,3 +116,20 @@ struct ButaneTarget: Backend {
 
     func files(for site: Site, options: BuildOptions) -> [OutputFile] { ButaneBackend.files(for: site, k3s: options.k3s) }
 }
+
+/// `out/k3s/README.txt` for a k3s site (nothing for a Kubespray one: named on the command line,
+/// that is an error; in `all`, nothing to say).
+struct K3sTarget: Backend {
+    var target: BuildTarget { .k3s }
+
+    func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
+        guard explicit, !site.isK3s else { return }
+        diagnostics.error("the site's distribution is kubespray: there is no k3s setup to write ('kubernetes.distribution: k3s' makes one)",
+                          at: site.kubernetes?.distribution?.location)
+    }
+
+    func files(for site: Site, options: BuildOptions) -> [OutputFile] {
+        guard site.isK3s else { return [] }
+        return [OutputFile("k3s/README.txt", contents: Array(K3sReadme.text(for: site).utf8), mode: 0o644)]
+    }
+}

@@ -10,6 +10,8 @@ public enum BuildTarget: String, CaseIterable, Sendable {
     case butane
     /// `out/kubespray/`: inventory.ini, group_vars and host_vars (InventoryGen).
     case kubespray
+    /// `out/k3s/README.txt`: a k3s site's servers, agents, join URL and admin kubeconfig steps.
+    case k3s
     /// `out/bind/`: forward and reverse zones and named.conf.zones (InventoryGen).
     case bindZone = "bind-zone"
     /// `out/libvirt/`: network and domain XML and lab.sh (InventoryGen).
@@ -78,7 +80,7 @@ public struct LoadedSite: Sendable {
 public enum Compiler {
     /// Reads, decodes and validates a site file. `displayName` is how diagnostics name it.
     /// The backends of this module, in `BuildTarget` order; InventoryGen adds its own.
-    public static let coreBackends: [any Backend] = [IgnitionTarget(), NetworkTarget(), ButaneTarget(), InstallTarget()]
+    public static let coreBackends: [any Backend] = [IgnitionTarget(), NetworkTarget(), ButaneTarget(), K3sTarget(), InstallTarget()]
 
     public static func load(path: String, displayName: String? = nil, backends: [any Backend] = coreBackends) -> LoadedSite {
         let name = displayName ?? path

@@ -161,7 +161,10 @@ import Testing
                         source = f["contents"]["source"]
                         assert source.startswith("data:,"), source[:20]
                         doc = yaml.safe_load(urllib.parse.unquote(source[len("data:,"):]))
-                        units = [u["name"] for u in config["systemd"]["units"] if u["name"].startswith("k3s")]
+                        # Fedora CoreOS: igncc's unit; Flatcar: the extension's, enabled by a link.
+                        units = [u["name"] for u in config.get("systemd", {}).get("units", []) if u["name"].startswith("k3s")]
+                        units += [l["path"].rsplit("/", 1)[1] for l in config["storage"].get("links", [])
+                                  if l["path"].startswith("/etc/systemd/system/multi-user.target.wants/k3s")]
                         print(path.rsplit("/", 1)[1], ",".join(units), " ".join(sorted(doc)))
             """
         let hosts = ["edge-1", "gpu-1", "k3s-1", "k3s-2", "k3s-3"]

@@ -208,7 +208,7 @@ func fakeK3sAssets(version: String) -> String {
         if FileManager.default.contents(atPath: path) == Data(fakeK3sFile(os, version: version)) { continue }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temporary = path + ".\(getpid()).\(UInt64.random(in: 0 ... .max))"
-        FileManager.default.createFile(atPath: temporary, contents: Data(fakeK3sFile(os, version: version)))
+        _ = FileManager.default.createFile(atPath: temporary, contents: Data(fakeK3sFile(os, version: version)))
         rename(temporary, path)
     }
     return root

@@ -38,7 +38,8 @@ enum K3sIgnition {
     /// The paths and units igncc writes for a k3s node (whatever its OS and kind): a snippet may
     /// not write them too, as the layer is added after the snippets are merged.
     static func reservedPaths(version: String) -> [String] {
-        [K3sNodeConfig.configPath, K3sNodeConfig.tokenPath, K3sUnits.binaryPath, sysextPath(version: version), sysextLink]
+        [K3sNodeConfig.configPath, K3sNodeConfig.tokenPath, K3sUnits.binaryPath, sysextPath(version: version), sysextLink,
+         K3sKubeVIP.manifestPath] + reservedUnits.map { "/etc/systemd/system/multi-user.target.wants/" + $0 }
     }
     static let reservedUnits = [K3sUnits.name(.server), K3sUnits.name(.agent)]
 
@@ -77,6 +78,10 @@ enum K3sIgnition {
             IgnitionBackend.file(K3sNodeConfig.tokenPath, contents: Array((token + "\n").utf8), mode: 0o600, at: at),
         ]
         let unitName = K3sUnits.name(node.kind)
+        // A server holds the API VIP with kube-vip, which k3s applies from its manifests directory.
+        if let manifest = K3sKubeVIP.manifest(for: host, in: site) {
+            files.append(IgnitionBackend.file(K3sKubeVIP.manifestPath, contents: Array(manifest.utf8), mode: 0o600, at: at))
+        }
         switch host.os.value {
         case .fcos:
             files.append(remote(K3sUnits.binaryPath, artifact, mode: 0o755, at: at))

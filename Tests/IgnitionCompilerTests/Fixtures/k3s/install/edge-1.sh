@@ -9,5 +9,5 @@ tmp=$(mktemp -d)
 trap 'rm -rf -- "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 curl -fsSL -o "$tmp/edge-1.ign" http://192.168.50.2:8080/ignition/edge-1.ign
-printf '%s  %s\n' c202af68f3f6a675162a6bbb7d041bb9c36bd13da6bb3450196c6b2c7bfc90ac2fada5395ddd4123722681d21bd3d0189fc41d43e1022e94e4e82564cd5b2e59 "$tmp/edge-1.ign" | sha512sum -c -
+printf '%s  %s\n' f9ed7e899d50af521bc5305f6606d36989d23a6354ae5f57605bd73d14066eaab68246b354f375cce4bbf102aa4f8b8541ae3cd1c853a39e737bd2eba7fbbc07 "$tmp/edge-1.ign" | sha512sum -c -
 flatcar-install -d /dev/sda -i "$tmp/edge-1.ign"

@@ -7,5 +7,5 @@ set -eu
 
 coreos-installer install /dev/sda \
     --ignition-url http://192.168.50.2:8080/ignition/k3s-1.ign \
-    --ignition-hash sha512-e161ea1ada63d56e97aa1364d00605e20a9de683dea22ca557f5056136cc49b7533bc022a36bae51cb9bbf0f2e362a39e8b51dfb838d38a32c2399b436a1c518 \
+    --ignition-hash sha512-57f0771e1a0c96c29e475b0acbef4233971c24dc3a1f33ede5f35858414e93e324ea173e815c9c68d9740491dfd7b14f78f2698d7c4509cd858d04dd36fb8da5 \
     --copy-network

@@ -7,5 +7,5 @@ set -eu
 
 coreos-installer install /dev/sda \
     --ignition-url http://192.168.50.2:8080/ignition/k3s-2.ign \
-    --ignition-hash sha512-766b4976be4e235594ba6af8753dc6a9d08cca44bf45108aa02a5b2437b9247ec56b45917f7e72936e42c60823bcaecf14f2c74de9ad2db082f504d2d14ea95d \
+    --ignition-hash sha512-3164337427acf90820a193f31383c93e106a2ff49da5d869ff060e03be6f76255f72c8d5727d212cb94728a9c1665e0f5732fe8b20c0d5dbaf4e213316974af5 \
     --copy-network

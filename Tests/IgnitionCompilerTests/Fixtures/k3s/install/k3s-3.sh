@@ -7,5 +7,5 @@ set -eu
 
 coreos-installer install /dev/sda \
     --ignition-url http://192.168.50.2:8080/ignition/k3s-3.ign \
-    --ignition-hash sha512-f13de5657a65d68c37dcea8ab448a177625cc76422cd3856fc2b42a030c1428f6f609d17f05c3fb88e7879a9164bc57d2b9c67ddae4f0e4119aae8cbc2f9c50c \
+    --ignition-hash sha512-887c5f28a65b586e5f6b9e4906c9d34457d4c5d508e56f90ba2c5e896bab769f6e54be6704a74f7144a4092efa79c1a8846ac3f229cc021e3530afc14437ad1a \
     --copy-network
