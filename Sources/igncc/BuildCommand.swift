@@ -34,6 +34,10 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Check and build in memory, then print what would change in the output directory; write nothing.")
     var dryRun = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The folder 'igncc serve --assets' serves: k3s files without a 'sha256' in site.yaml are hashed from it.", valueName: "DIR"))
+    var assets: String?
+
     func validate() throws {
         _ = try TargetNames(target, what: "--target")
     }
@@ -77,10 +81,23 @@ struct BuildCommand: ParsableCommand {
         targets = BuildTarget.allCases.filter(targets.contains)
         var problems = Compiler.check(site, targets: asked, explicit: !names.includesAll, output: output, backends: backends)
         problems.append(contentsOf: Compiler.check(site, targets: brought, explicit: false, output: output, backends: backends).all)
+        // A k3s site's nodes need the cluster token and k3s's hash: gathered once checks passed,
+        // so a refused site never creates a token file.
+        var k3s: (inputs: K3sBuildInputs, tokenCreated: Bool)?
+        if site.isK3s, !problems.hasErrors, targets.contains(.ignition) || targets.contains(.butane) {
+            k3s = K3sBuildInputs.gather(for: site, assets: assets, token: dryRun ? .readIfPresent : .readOrCreate,
+                                        diagnostics: &problems)
+        }
         DiagnosticPrinter(sources: loaded.sources).print(problems)
         if problems.hasErrors || (options.strict && !problems.all.isEmpty) { throw ExitCode.failure }
+        if dryRun, k3s?.inputs.tokenIsStandIn == true {
+            printError("igncc: dry run: the k3s token file '\(K3sBuildInputs.tokenFilePath(of: site))' does not exist yet; a build makes it, and every node's config holds it\n")
+        }
+        if k3s?.tokenCreated == true {
+            printError("igncc: created the k3s token file '\(K3sBuildInputs.tokenFilePath(of: site))' (mode 0600): every node joins the cluster with it; keep it with site.yaml, out of version control\n")
+        }
         let buildOptions = BuildOptions(targets: targets, pretty: pretty, date: .today(), previousOutput: output,
-                                        treeState: previous?.state ?? TreeState())
+                                        treeState: previous?.state ?? TreeState(), k3s: k3s?.inputs)
         let files: [OutputFile]
         do {
             let keptFiles = try previous?.files(of: kept) { target in

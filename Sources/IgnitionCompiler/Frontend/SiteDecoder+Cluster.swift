@@ -1,16 +1,28 @@
 /// The sections read here are type-checked now and used by the inventory, DNS and serve backends.
 extension SiteDecoder {
     mutating func decodeKubernetes(_ node: YAMLNode) -> Kubernetes? {
-        let keys = ["version", "cluster_name", "network_plugin", "container_manager", "pods_cidr", "services_cidr",
-                    "node_network", "api", "vars", "all_vars"]
+        let keys = ["distribution", "version", "cluster_name", "network_plugin", "container_manager", "pods_cidr", "services_cidr",
+                    "node_network", "api", "vars", "all_vars", "k3s"]
         guard let reader = MappingReader(node, what: "'kubernetes'", allowed: keys, diagnostics: &diagnostics) else { return nil }
         func string(_ key: String, _ diagnostics: inout Diagnostics) -> Located<String>? {
             reader.value(key).flatMap { Scalars.string($0, field: key, diagnostics: &diagnostics) }
         }
+        let distribution = reader.value("distribution").flatMap { enumeration($0, field: "distribution", as: Distribution.self) }
+        let isK3s = distribution?.value == .k3s
+        if isK3s { refuseKubesprayKeys(reader) }
         let api = reader.value("api").flatMap { decodeAPI($0) }
         let vars = reader.value("vars").map { decodeVars($0, field: "kubernetes.vars") } ?? []
         let allVars = reader.value("all_vars").map { decodeVars($0, field: "kubernetes.all_vars") } ?? []
+        var k3s: K3sSettings?
+        if isK3s {
+            k3s = reader.required("k3s", diagnostics: &diagnostics).flatMap { decodeK3s($0) }
+        } else if let key = reader.entries.first(where: { $0.key.value == "k3s" })?.key {
+            diagnostics.error("'k3s' applies with 'kubernetes.distribution: k3s'; this site's distribution is '\(distribution?.value.rawValue ?? "kubespray")'",
+                              at: key.location)
+        }
         return Kubernetes(
+            distribution: distribution,
+            k3s: k3s,
             version: string("version", &diagnostics),
             clusterName: string("cluster_name", &diagnostics),
             networkPlugin: string("network_plugin", &diagnostics),

@@ -45,6 +45,11 @@ extension SiteDecoder {
 
         let vars = reader?.value("vars").map { decodeVars($0, field: "hosts.\(name.value).vars") } ?? []
         let kernelArgs = reader?.value("kernel_args").map { decodeKernelArgs($0, field: "hosts.\(name.value).kernel_args") }
+        var k3s: K3sConfig = []
+        if let entry = reader?.entries.first(where: { $0.key.value == "k3s" }) {
+            k3sKeys.append(entry.key.location)
+            k3s = decodeK3sConfig(entry.value, field: "hosts.\(name.value).k3s")
+        }
 
         var nics: [NIC] = []
         var nicsComplete = false
@@ -64,7 +69,7 @@ extension SiteDecoder {
                     butane: snippets(settings.butane, defaults: defaults.butane.count, roles: roles), roles: roles, rolesComplete: rolesComplete, nicsComplete: nicsComplete, labels: labels, vars: vars,
                     nics: nics,
                     vm: settings.vm, ignitionVersion: settings.ignitionVersion ?? Located(.default, at: name.location),
-                    location: name.location, kernelArgs: kernelArgs)
+                    location: name.location, kernelArgs: kernelArgs, k3s: k3s)
     }
 
     /// Defaults' snippets, then each role's in the host's order, then the host's own.
@@ -118,6 +123,7 @@ extension SiteDecoder {
     mutating func role(_ node: YAMLNode) -> Located<Role>? {
         guard let text = Scalars.string(node, field: "roles", diagnostics: &diagnostics) else { return nil }
         if let role = Role(spelling: text.value) { return Located(role, at: text.location) }
+        if let k3s = k3sRole(text) { return k3s.map { Located($0, at: text.location) } }
         if let problem = Role.groupProblem(text.value) {
             diagnostics.error(problem, at: text.location)
             return nil

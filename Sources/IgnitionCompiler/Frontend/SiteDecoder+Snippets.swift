@@ -2,11 +2,12 @@ import Foundation
 import Glibc
 
 extension SiteDecoder {
-    /// `roles:` — per-role settings; today a role may carry a Butane snippet.
+    /// `roles:` — per-role settings: a Butane snippet, and with k3s the role's k3s settings.
     mutating func decodeRoles(_ node: YAMLNode) {
         guard let reader = MappingReader(node, what: "'roles'", allowed: [], diagnostics: &diagnostics) else { return }
         for (key, value) in reader.entries {
-            guard let role = Role(spelling: key.value) else {
+            guard let role = Role(spelling: key.value) ?? k3sRole(key) ?? nil else {
+                if Self.k3sRoleSpellings[key.value] != nil { continue }  // reported by k3sRole
                 if let problem = Role.groupProblem(key.value) {
                     diagnostics.error(problem, at: key.location)
                     continue
@@ -15,8 +16,22 @@ extension SiteDecoder {
                 diagnostics.error("unknown role '\(key.value)' in 'roles'; expected one of \(known)", at: key.location)
                 continue
             }
-            guard let settings = MappingReader(value, what: "role '\(role.rawValue)'", allowed: ["butane"],
+            guard let settings = MappingReader(value, what: "role '\(role.rawValue)'", allowed: ["butane", "k3s"],
                                                diagnostics: &diagnostics) else { continue }
+            if let entry = settings.entries.first(where: { $0.key.value == "k3s" }) {
+                k3sKeys.append(entry.key.location)
+                let config = decodeK3sConfig(entry.value, field: "roles.\(key.value).k3s")
+                // Given twice with a snippet both times, the snippet's check below reports it.
+                let reportedBelow = settings.has("butane") && roleSnippets[role] != nil
+                if let first = roleK3sConfigs.first(where: { $0.role.value == role }) {
+                    if !reportedBelow {
+                        diagnostics.error("role '\(role.rawValue)' is given twice in 'roles' (as '\(key.value)')", at: key.location,
+                                          notes: [Diagnostic.Note("first given here", at: first.role.location)])
+                    }
+                } else {
+                    roleK3sConfigs.append((Located(role, at: key.location), config))
+                }
+            }
             if let n = settings.value("butane"), let snippet = decodeSnippet(n, origin: .role(role)) {
                 if let first = roleSnippets[role] {
                     diagnostics.error("role '\(role.rawValue)' is given twice in 'roles' (as '\(key.value)')", at: key.location,

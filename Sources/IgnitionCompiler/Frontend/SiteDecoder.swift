@@ -6,7 +6,7 @@ struct SiteDecoder {
     static let topLevelKeys = ["version", "site", "domain", "defaults", "roles", "networks", "hosts", "kubernetes", "dns", "serve"]
     /// Keys a host may set and `defaults` may provide.
     static let inheritedKeys = ["os", "install_disk", "user", "ssh_authorized_keys", "timezone", "butane", "ignition_version", "vm"]
-    static let hostKeys = inheritedKeys + ["roles", "labels", "nics", "vars", "kernel_args"]
+    static let hostKeys = inheritedKeys + ["roles", "labels", "nics", "vars", "kernel_args", "k3s"]
     /// Most hosts a site may have: five times the largest benchmarked site (10,000 hosts), low
     /// enough to bound the work a site file within the input limit can ask for.
     static let maxHosts = 50_000
@@ -19,6 +19,12 @@ struct SiteDecoder {
     var extraSources: [String: String] = [:]
     var roleSnippets: [Role: ButaneSnippet] = [:]
     var nextSnippetID = 0
+    /// `roles.<role>.k3s`, in source order, for `kubernetes.k3s`.
+    var roleK3sConfigs: [(role: Located<Role>, config: K3sConfig)] = []
+    /// Where each `k3s` key of a role or host is: refused unless the distribution is k3s.
+    var k3sKeys: [SourceLocation] = []
+    /// Whether `kubernetes.distribution` says k3s (read first: k3s's role names depend on it).
+    var isK3sSite = false
 
     init(baseDirectory: String, source: String = "") {
         self.baseDirectory = baseDirectory
@@ -54,6 +60,7 @@ struct SiteDecoder {
                               at: key.location)
         }
         let defaults = decodeSettings(defaultsReader, over: HostSettings(), what: "'defaults'")
+        isK3sSite = Self.declaresK3s(top)
         if let rolesNode = top.value("roles") { decodeRoles(rolesNode) }
         let networks = top.required("networks", diagnostics: &diagnostics).map { decodeNetworks($0) } ?? []
         var hosts: [Host] = []
@@ -64,6 +71,12 @@ struct SiteDecoder {
             hosts = decoded
         }
         let kubernetes = top.value("kubernetes").flatMap { decodeKubernetes($0) }
+        if kubernetes?.isK3s != true {
+            for key in k3sKeys {
+                diagnostics.error("'k3s' applies with 'kubernetes.distribution: k3s'; this site's distribution is '\(kubernetes?.distribution?.value.rawValue ?? "kubespray")'",
+                                  at: key)
+            }
+        }
         let dns = top.value("dns").flatMap { decodeDNS($0) }
         let serve = top.value("serve").flatMap { decodeServe($0) }
         // A missing name or domain is already reported; validate the rest regardless, so

@@ -104,6 +104,8 @@ public struct Host: Sendable {
     /// `kernel_args`: the host's own live kernel arguments, replacing `serve.kernel_args`; nil
     /// when the host has none of its own (see `liveKernelArguments(in:)`).
     public var kernelArgs: [Located<String>]? = nil
+    /// `k3s`: the host's own k3s settings, laid over the site's and its roles' (k3s sites only).
+    public var k3s: K3sConfig = []
 
     public func has(_ role: Role) -> Bool { roles.contains { $0.value == role } }
 
@@ -178,6 +180,10 @@ public struct LibvirtNetwork: Sendable {
 }
 
 public struct Kubernetes: Sendable {
+    /// `distribution`; nil means Kubespray.
+    public var distribution: Located<Distribution>? = nil
+    /// `k3s`: with `distribution: k3s`, the k3s release and the nodes' settings.
+    public var k3s: K3sSettings? = nil
     public var version: Located<String>?
     public var clusterName: Located<String>?
     public var networkPlugin: Located<String>?

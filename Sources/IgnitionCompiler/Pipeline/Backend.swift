@@ -79,8 +79,9 @@ public struct BuildDate: Sendable, Equatable, Comparable, CustomStringConvertibl
 /// The core backends, in `BuildTarget` order.
 struct IgnitionTarget: Backend {
     var target: BuildTarget { .ignition }
+
     func files(for site: Site, options: BuildOptions) -> [OutputFile] {
-        IgnitionBackend.files(for: site, style: options.pretty ? .pretty : .compact)
+        IgnitionBackend.files(for: site, style: options.pretty ? .pretty : .compact, k3s: options.k3s)
     }
 }
 
@@ -95,6 +96,14 @@ struct ButaneTarget: Backend {
     /// A host no Butane spec can express is an error when `butane` is asked for by name, a warning
     /// (the host is left out) when building everything.
     func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
+        if let k3s = site.kubernetes?.k3s, K3sBuildInputs.localPath(of: site) == nil {
+            let message = "a Butane document names the k3s token by a path below site.yaml's directory, and '\(k3s.tokenFile?.value ?? "")' is not: out/butane has no files"
+            if explicit {
+                diagnostics.error(message, at: k3s.tokenFile?.location ?? k3s.location)
+            } else {
+                diagnostics.warning(message, at: k3s.tokenFile?.location ?? k3s.location)
+            }
+        }
         for host in ButaneBackend.inexpressible(in: site) {
             let message = "no Butane spec of flatcar produces Ignition \(host.ignitionVersion.value.rawValue): out/butane has no file for host '\(host.name.value)'"
             if explicit {
@@ -105,5 +114,22 @@ struct ButaneTarget: Backend {
         }
     }
 
-    func files(for site: Site, options: BuildOptions) -> [OutputFile] { ButaneBackend.files(for: site) }
+    func files(for site: Site, options: BuildOptions) -> [OutputFile] { ButaneBackend.files(for: site, k3s: options.k3s) }
+}
+
+/// `out/k3s/README.txt` for a k3s site (nothing for a Kubespray one: named on the command line,
+/// that is an error; in `all`, nothing to say).
+struct K3sTarget: Backend {
+    var target: BuildTarget { .k3s }
+
+    func check(_ site: Site, explicit: Bool, into diagnostics: inout Diagnostics) {
+        guard explicit, !site.isK3s else { return }
+        diagnostics.error("the site's distribution is kubespray: there is no k3s setup to write ('kubernetes.distribution: k3s' makes one)",
+                          at: site.kubernetes?.distribution?.location)
+    }
+
+    func files(for site: Site, options: BuildOptions) -> [OutputFile] {
+        guard site.isK3s else { return [] }
+        return [OutputFile("k3s/README.txt", contents: Array(K3sReadme.text(for: site).utf8), mode: 0o644)]
+    }
 }

@@ -10,6 +10,8 @@ public enum BuildTarget: String, CaseIterable, Sendable {
     case butane
     /// `out/kubespray/`: inventory.ini, group_vars and host_vars (InventoryGen).
     case kubespray
+    /// `out/k3s/README.txt`: a k3s site's servers, agents, join URL and admin kubeconfig steps.
+    case k3s
     /// `out/bind/`: forward and reverse zones and named.conf.zones (InventoryGen).
     case bindZone = "bind-zone"
     /// `out/libvirt/`: network and domain XML and lab.sh (InventoryGen).
@@ -32,14 +34,19 @@ public struct BuildOptions: Sendable {
     public var previousOutput: String?
     /// What that tree remembers (the last serial of each zone it ever held).
     public var treeState: TreeState
+    /// A k3s site's token and k3s's URLs and hashes (`K3sBuildInputs.gather`); required to build
+    /// the `ignition` or `butane` target of a k3s site.
+    public var k3s: K3sBuildInputs?
 
     public init(targets: [BuildTarget] = BuildTarget.allCases, pretty: Bool = false,
-                date: BuildDate = .today(), previousOutput: String? = nil, treeState: TreeState = TreeState()) {
+                date: BuildDate = .today(), previousOutput: String? = nil, treeState: TreeState = TreeState(),
+                k3s: K3sBuildInputs? = nil) {
         self.targets = targets
         self.pretty = pretty
         self.date = date
         self.previousOutput = previousOutput
         self.treeState = treeState
+        self.k3s = k3s
     }
 
     /// The last serial the tree held for the zone file at `zoneFile` (`bind/db.example.org`),
@@ -73,7 +80,7 @@ public struct LoadedSite: Sendable {
 public enum Compiler {
     /// Reads, decodes and validates a site file. `displayName` is how diagnostics name it.
     /// The backends of this module, in `BuildTarget` order; InventoryGen adds its own.
-    public static let coreBackends: [any Backend] = [IgnitionTarget(), NetworkTarget(), ButaneTarget(), InstallTarget()]
+    public static let coreBackends: [any Backend] = [IgnitionTarget(), NetworkTarget(), ButaneTarget(), K3sTarget(), InstallTarget()]
 
     public static func load(path: String, displayName: String? = nil, backends: [any Backend] = coreBackends) -> LoadedSite {
         let name = displayName ?? path
@@ -141,6 +148,8 @@ public enum Compiler {
         // Each host's config is made once (the Ignition and Butane backends both write it).
         var site = site
         if options.targets.contains(.ignition) || options.targets.contains(.butane) {
+            // A k3s node's config without k3s would install nothing: the driver gathers the inputs.
+            precondition(!site.isK3s || options.k3s != nil, "a k3s site's hosts are built with K3sBuildInputs")
             let missing = site.hosts.filter { site.mergedConfigs[$0.name.value] == nil }
             let frozen = site
             let configs = Parallel.chunkedMap(missing) { IgnitionBackend.generated(for: $0, in: frozen) }

@@ -35,6 +35,9 @@ enum SnippetStage {
                     continue
                 }
                 warnAboutOverrides(config, generated: generated, snippet: snippet, host: host, diagnostics: &diagnostics)
+                if let k3s = site.kubernetes?.k3s {
+                    refuseK3sFiles(config, k3s: k3s, snippet: snippet, host: host, diagnostics: &diagnostics)
+                }
                 merged = ConfigMerger.merge(merged, config, version: version)
             }
             guard !failed else { continue }
@@ -49,6 +52,28 @@ enum SnippetStage {
     struct TranslationKey: Hashable {
         var snippet: Int
         var spec: String
+    }
+
+    /// An error for each file, directory, link or unit of `config` at a path igncc writes for k3s:
+    /// that layer is added to the merged config at build time (it holds the token), so a snippet
+    /// could neither override it nor be merged with it.
+    private static func refuseK3sFiles(_ config: ConfigNode, k3s: K3sSettings, snippet: ButaneSnippet, host: Host,
+                                       diagnostics: inout Diagnostics) {
+        let reserved = Set(K3sIgnition.reservedPaths(version: k3s.version.value))
+        let note = [Diagnostic.Note("igncc writes it for k3s from here; set k3s options in 'kubernetes.k3s.config', 'roles.<role>.k3s' or 'hosts.<host>.k3s'",
+                                    at: k3s.location)]
+        for list in ["files", "directories", "links"] {
+            for node in config["storage"]?[list]?.items ?? [] {
+                guard let path = node["path"]?.string, reserved.contains(path) else { continue }
+                diagnostics.error("\(snippet.origin.description) writes '\(path)', which igncc writes for k3s on host '\(host.name.value)'",
+                                  at: node["path"]?.location ?? snippet.location, notes: note)
+            }
+        }
+        for node in config["systemd"]?["units"]?.items ?? [] {
+            guard let name = node["name"]?.string, K3sIgnition.reservedUnits.contains(name) else { continue }
+            diagnostics.error("\(snippet.origin.description) configures unit '\(name)', which igncc writes for k3s on host '\(host.name.value)'",
+                              at: node["name"]?.location ?? snippet.location, notes: note)
+        }
     }
 
     /// A warning for each file, directory, link or unit of `config` that igncc also generates.

@@ -9,6 +9,7 @@ extension BuildTarget {
         case .network: return "network"
         case .butane: return "butane"
         case .kubespray: return "kubespray"
+        case .k3s: return "k3s"
         case .bindZone: return "bind"
         case .libvirt: return "libvirt"
         case .dnsmasq: return "dnsmasq"

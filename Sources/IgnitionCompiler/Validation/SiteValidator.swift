@@ -15,6 +15,7 @@ struct SiteValidator {
         checkRoles()
         checkAddresses()
         checkDHCP()
+        checkK3s()
     }
 
     // MARK: Hosts
@@ -149,6 +150,8 @@ struct SiteValidator {
         if !site.hosts.contains(where: { $0.has(.controlPlane) }) {
             diagnostics.error("no host has the role 'control-plane'; the cluster needs at least one", at: anchor)
         }
+        // k3s servers embed etcd: their count is checked with the other k3s rules.
+        guard !site.isK3s else { return }
         let etcd = site.hosts.filter { $0.has(.etcd) }
         if etcd.isEmpty {
             diagnostics.error("no host has the role 'etcd'; the cluster needs at least one", at: anchor)

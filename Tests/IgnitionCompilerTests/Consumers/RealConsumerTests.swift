@@ -69,7 +69,7 @@ import Testing
             var diagnostics = Diagnostics()
             SnippetStage.run(&site, diagnostics: &diagnostics)
             #expect(!diagnostics.hasErrors)
-            try OutputDirectory.write(Compiler.build(site), to: dir.file(name))
+            try OutputDirectory.write(testBuild(site), to: dir.file(name))
             for host in site.hosts {
                 let path = dir.file("\(name)/ignition/\(host.name.value).ign")
                 let result = try runProcess(validate, [path])
@@ -78,7 +78,7 @@ import Testing
                 checked += 1
             }
         }
-        #expect(checked == 9)
+        #expect(checked == 14)
     }
 
     /// NetworkManager reads every keyfile and keeps its MAC, name, addresses and DNS.
@@ -86,7 +86,7 @@ import Testing
         let nmcli = try Self.tool("nmcli", package: "network-manager")
         var checked = 0
         for (name, site) in try Self.sites() {
-            for file in Compiler.build(site) where file.relativePath.hasSuffix(".nmconnection") {
+            for file in testBuild(site) where file.relativePath.hasSuffix(".nmconnection") {
                 let text = String(decoding: file.contents, as: UTF8.self)
                 let result = try runProcess(nmcli, ["--offline", "connection", "modify"], input: text)
                 #expect(result.status == 0, "\(name)/\(file.relativePath): \(result.stderr)")
@@ -101,7 +101,7 @@ import Testing
                 checked += 1
             }
         }
-        #expect(checked == 11)
+        #expect(checked == 15)
     }
 
     /// `section.key` → value of an INI text.
@@ -122,7 +122,7 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         for (name, site) in try Self.sites() {
-            let files = Compiler.build(site)
+            let files = testBuild(site)
             try OutputDirectory.write(files, to: dir.file(name))
             let result = try runProcess(sha512sum, ["--strict", "-c", "SHA512SUMS"], directory: dir.file(name))
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

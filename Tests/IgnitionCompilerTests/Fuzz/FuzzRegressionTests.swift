@@ -62,7 +62,7 @@ struct FuzzRegressionTests {
                 let targets = BuildTarget.allCases
                 diagnostics.append(contentsOf: Compiler.check(site, targets: targets, explicit: true, backends: backends).all)
                 let options = BuildOptions(targets: targets, pretty: true, date: BuildDate(year: 2026, month: 1, day: 2))
-                _ = Compiler.build(site, options: options, backends: backends)
+                _ = testBuild(site, options: options, backends: backends)
             }
             let renderer = DiagnosticRenderer(sources: loaded.sources)
             for diagnostic in diagnostics.sorted { _ = renderer.render(diagnostic) }

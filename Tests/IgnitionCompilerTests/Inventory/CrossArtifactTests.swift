@@ -45,7 +45,8 @@ import Testing
                 }
             }
         }
-        let inventory = try inventoryHosts(out + "/kubespray/inventory.ini")
+        // A k3s site has no Kubespray inventory: its nodes' addresses are checked in config.yaml.
+        let inventory = site.isK3s ? [:] : try inventoryHosts(out + "/kubespray/inventory.ini")
 
         for host in site.hosts {
             let hostName = host.name.value
@@ -66,10 +67,17 @@ import Testing
                 }
             }
 
-            // Kubespray: ansible_host is the canonical address; ip is one of the host's addresses.
-            let line = try #require(inventory[hostName], "\(name)/\(hostName) not in inventory.ini")
-            #expect(line["ansible_host"] == primary)
-            if let ip = line["ip"] { #expect(expected.contains { $0.address == ip }) }
+            if site.isK3s {
+                // k3s: the node-ip k3s registers is one of the host's addresses.
+                let config = try #require(K3sNodeConfig(host: host, in: site))
+                let nodeIP = config.entries.first { $0.key == "node-ip" }?.value
+                #expect(nodeIP.map { value in expected.contains { JSONValue.string($0.address) == value } } == true, "\(name)/\(hostName) node-ip")
+            } else {
+                // Kubespray: ansible_host is the canonical address; ip is one of the host's addresses.
+                let line = try #require(inventory[hostName], "\(name)/\(hostName) not in inventory.ini")
+                #expect(line["ansible_host"] == primary)
+                if let ip = line["ip"] { #expect(expected.contains { $0.address == ip }) }
+            }
 
             // libvirt: every attached NIC's MAC in the domain, every static one reserved on its network.
             let domainPath = out + "/libvirt/domains/\(hostName).xml"

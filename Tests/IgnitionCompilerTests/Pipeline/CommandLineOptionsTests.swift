@@ -40,7 +40,7 @@ import Testing
     @Test func unknownTargetsAreRefusedWithTheChoices() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let choices = "(the targets: all, ignition, network, butane, kubespray, bind-zone, libvirt, dnsmasq, kea, install; several may be given as a comma list)"
+        let choices = "(the targets: all, ignition, network, butane, kubespray, k3s, bind-zone, libvirt, dnsmasq, kea, install; several may be given as a comma list)"
         let build = try runProcess(TestPaths.binary, ["build", Self.lacave, "--target", "network,kubespary", "-o", dir.file("out")])
         #expect(build.status == 64)
         #expect(build.stderr.hasPrefix("Error: unknown target 'kubespary' for --target; did you mean 'kubespray'? \(choices)\n"),

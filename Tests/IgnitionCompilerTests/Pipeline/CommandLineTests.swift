@@ -7,10 +7,19 @@ import Testing
     private let lacave = TestPaths.samples.appendingPathComponent("lacave/site.yaml").path
 
     @Test func checkPassesTheSamples() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         for sample in TestPaths.sampleNames() {
-            let result = try runProcess(TestPaths.binary, ["check", TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path])
+            let (site, arguments) = try TestPaths.sampleInvocation(sample, scratch: dir.path)
+            let result = try runProcess(TestPaths.binary, ["check", site] + arguments)
             #expect(result.status == 0, "\(sample): \(result.stderr)")
-            #expect(result.stderr.isEmpty)
+            if TestPaths.isK3sSample(sample) {
+                // `all` skips the Kubespray inventory of a k3s site, and says so.
+                #expect(result.stderr.hasPrefix("\(site):56:17: warning: the site's distribution is k3s: Kubespray does not install it"), "\(result.stderr)")
+                #expect(result.stderr.hasSuffix("1 warning generated.\n"))
+            } else {
+                #expect(result.stderr.isEmpty)
+            }
         }
     }
 

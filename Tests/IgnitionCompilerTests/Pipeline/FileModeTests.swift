@@ -29,14 +29,15 @@ import Testing
         case ("install", 2) where ["hosts.json", "README.txt"].contains(parts[1]): return 0o644
         case ("install", 3) where ["ipxe", "by-mac"].contains(parts[1]) && path.hasSuffix(".ipxe"): return 0o644
         case ("boot.ipxe", 1): return 0o644
+        case ("k3s", 2) where parts[1] == "README.txt": return 0o644
         default: return nil
         }
     }
 
     /// Runs `igncc build` under `umask`, through sh, so that the umask is the process's own.
-    private func build(_ site: String, to out: String, umask: String) throws {
+    private func build(_ site: String, to out: String, umask: String, arguments: [String] = []) throws {
         let result = try runProcess("/bin/sh", ["-c", "umask \(umask); exec \"$0\" \"$@\"",
-                                                TestPaths.binary, "build", site, "-o", out])
+                                                TestPaths.binary, "build", site, "-o", out] + arguments)
         #expect(result.status == 0, "\(result.stderr)")
     }
 
@@ -58,11 +59,12 @@ import Testing
     func modesFollowTheTableWhateverTheUmask(_ sample: String, umask: String) throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let site = TestPaths.samples.appendingPathComponent("\(sample)/site.yaml").path
+        try FileManager.default.createDirectory(atPath: dir.file("site"), withIntermediateDirectories: false)
+        let (site, arguments) = try TestPaths.sampleInvocation(sample, scratch: dir.file("site"))
         let out = dir.file("out")
-        try build(site, to: out, umask: umask)
+        try build(site, to: out, umask: umask, arguments: arguments)
         // Twice: the second build replaces the first (the exchange path), and must not inherit anything.
-        try build(site, to: out, umask: umask)
+        try build(site, to: out, umask: umask, arguments: arguments)
 
         var files = 0
         for (path, mode) in try walk(out) {
@@ -85,12 +87,14 @@ import Testing
         }
         // Every kind of file of the table is there (both samples build every target).
         let paths = try walk(out).map(\.path)
-        for kind in ["ignition/", "butane/", "network/", "kubespray/host_vars/", "kubespray/group_vars/", "bind/",
-                     "libvirt/lab.sh", "install/hosts.json"] {
+        // (The k3s sample has no Kubespray inventory but out/k3s, and no lab.)
+        let distribution = TestPaths.isK3sSample(sample) ? ["k3s/README.txt"]
+            : ["kubespray/host_vars/", "kubespray/group_vars/", "libvirt/lab.sh"]
+        for kind in ["ignition/", "butane/", "network/", "bind/", "install/hosts.json"] + distribution {
             #expect(paths.contains { $0.hasPrefix(kind) }, "sample '\(sample)' has no \(kind)")
         }
         #expect(files > 10)
         // Nothing is left beside the tree.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["out", "site"])
     }
 }

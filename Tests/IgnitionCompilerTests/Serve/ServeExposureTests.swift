@@ -114,7 +114,7 @@ import Testing
         defer { dir.remove() }
         let out = dir.file("out")
         try ServeTests.build(ServeTests.lacave, into: out)
-        let choices = "network, butane, kubespray, bind-zone, libvirt, dnsmasq, kea"
+        let choices = "network, butane, kubespray, k3s, bind-zone, libvirt, dnsmasq, kea"
         for (arguments, message) in [
             (["--expose", "foo"], "unknown --expose 'foo': choose from \(choices) (ignition/ and install/ are always served)"),
             (["--expose", "kubespray,bind"], "unknown --expose 'bind': choose from \(choices)"),

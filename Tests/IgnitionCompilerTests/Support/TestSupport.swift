@@ -22,6 +22,25 @@ enum TestPaths {
         return packageRoot.appendingPathComponent(".build/debug/igncc").path
     }
 
+    /// The k3s samples: built with `--assets` (`fakeK3sAssets`) from a scratch copy, as their
+    /// build makes the token file beside site.yaml (never in the repository).
+    static func isK3sSample(_ sample: String) -> Bool {
+        (try? String(contentsOf: samples.appendingPathComponent("\(sample)/site.yaml"), encoding: .utf8))?
+            .contains("\n  distribution: k3s\n") ?? false
+    }
+
+    /// The site file to give `igncc build`/`check` for `sample`, and the extra arguments: a k3s
+    /// sample is copied into `scratch` first.
+    static func sampleInvocation(_ sample: String, scratch: String) throws -> (site: String, arguments: [String]) {
+        let site = samples.appendingPathComponent("\(sample)/site.yaml").path
+        guard isK3sSample(sample) else { return (site, []) }
+        let copy = scratch + "/\(sample)-site.yaml"
+        if !FileManager.default.fileExists(atPath: copy) { try FileManager.default.copyItem(atPath: site, toPath: copy) }
+        let text = try String(contentsOfFile: site, encoding: .utf8)
+        let version = try #require(text.firstMatch(of: /\n    version: (\S+)\n/)?.1)
+        return (copy, ["--assets", fakeK3sAssets(version: String(version))])
+    }
+
     static func sampleNames() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? []).sorted()
     }
@@ -135,9 +154,64 @@ func noAddressWarning(_ host: String, line: Int, network: String = "the node net
 }
 
 /// Builds `site` with every backend on a fixed day, so that zone serials are stable.
+/// A k3s site is built with `testK3sInputs`.
 func buildAll(_ site: Site, targets: [BuildTarget] = BuildTarget.allCases, previousOutput: String? = nil) -> [OutputFile] {
-    Compiler.build(site, options: BuildOptions(targets: targets, date: testDate, previousOutput: previousOutput),
+    Compiler.build(site, options: BuildOptions(targets: targets, date: testDate, previousOutput: previousOutput,
+                                               k3s: testK3sInputs(site)),
                    backends: InventoryGen.allBackends)
+}
+
+/// `Compiler.build`, with `testK3sInputs` for a k3s site (a user's build gathers them).
+func testBuild(_ site: Site, options: BuildOptions = BuildOptions(), backends: [any Backend] = Compiler.coreBackends) -> [OutputFile] {
+    var options = options
+    if options.k3s == nil { options.k3s = testK3sInputs(site) }
+    return Compiler.build(site, options: options, backends: backends)
+}
+
+/// The token tests build k3s sites with (a build creates a random one beside site.yaml).
+let testK3sToken = "1e57" + String(repeating: "0", count: 56) + "70ce"
+
+/// What a k3s site's build needs, for tests: `testK3sToken`, and k3s fetched as the site says,
+/// with the hash of `fakeK3sFile(os:version:)` where the site gives no `sha256` (as if built with
+/// `--assets` holding those files). Nil for other sites.
+func testK3sInputs(_ site: Site) -> K3sBuildInputs? {
+    guard let k3s = site.kubernetes?.k3s else { return nil }
+    var artifacts: [OperatingSystem: K3sIgnition.Artifact] = [:]
+    for os in OperatingSystem.allCases {
+        var diagnostics = Diagnostics()
+        let assets = fakeK3sAssets(version: k3s.version.value)
+        guard site.hosts.contains(where: { $0.os.value == os }) else { continue }
+        if let artifact = K3sArtifacts.resolve(os, in: site, assets: assets, diagnostics: &diagnostics) {
+            artifacts[os] = artifact
+        } else {
+            // The test's site cannot be built as a user would build it: say why, build on.
+            Issue.record("k3s test site: \(diagnostics.all.map(\.message))")
+            artifacts[os] = K3sIgnition.Artifact(url: "http://k3s.invalid/k3s", sha256: String(repeating: "0", count: 64))
+        }
+    }
+    return K3sBuildInputs(token: testK3sToken, tokenLocalPath: K3sBuildInputs.localPath(of: site), artifacts: artifacts)
+}
+
+/// The contents of the stand-in k3s binary (Fedora CoreOS) or system extension (Flatcar) tests
+/// serve and hash: a few bytes, not k3s.
+func fakeK3sFile(_ os: OperatingSystem, version: String) -> [UInt8] {
+    Array("igncc test stand-in for k3s \(version) (\(os == .fcos ? "binary" : "sysext"))\n".utf8)
+}
+
+/// An assets folder laid out as `igncc serve --assets` serves k3s, holding `fakeK3sFile`s
+/// (made once per version, under the system's temporary directory, never removed).
+func fakeK3sAssets(version: String) -> String {
+    let root = FileManager.default.temporaryDirectory.path + "/igncc-test-k3s-assets-\(getuid())/\(version)"
+    for os in OperatingSystem.allCases {
+        let relative = String(K3sIgnition.defaultPath(os, version: version).dropFirst("assets/".count))
+        let path = root + "/" + relative
+        if FileManager.default.contents(atPath: path) == Data(fakeK3sFile(os, version: version)) { continue }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let temporary = path + ".\(getpid()).\(UInt64.random(in: 0 ... .max))"
+        _ = FileManager.default.createFile(atPath: temporary, contents: Data(fakeK3sFile(os, version: version)))
+        rename(temporary, path)
+    }
+    return root
 }
 
 /// The day tests build on.

@@ -2,12 +2,27 @@
 /// written back as a Butane document, so it can be read, edited and translated by the real butane
 /// to the same Ignition as `out/ignition/<host>.ign`.
 enum ButaneBackend {
-    static func files(for site: Site) -> [OutputFile] {
-        Parallel.chunkedMap(site.hosts) { host -> OutputFile? in
+    /// With k3s, the token file's contents are `local: <token file>` (relative to site.yaml's
+    /// directory, so `butane --files-dir <that directory>` reads it): the token itself is only
+    /// ever written into out/ignition. A token file outside that directory cannot be named so:
+    /// then no host has a Butane file (`ButaneTarget.check` says so).
+    static func files(for site: Site, k3s: K3sBuildInputs? = nil) -> [OutputFile] {
+        if k3s != nil && k3s?.tokenLocalPath == nil { return [] }
+        return Parallel.chunkedMap(site.hosts) { host -> OutputFile? in
             guard let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue),
                   let spec = ButaneSpec.find(variant: host.os.value == .fcos ? .fcos : .flatcar, ignition: version) else { return nil }
-            let config = site.mergedConfigs[host.name.value] ?? IgnitionBackend.generated(for: host, in: site)
-            let text = ButaneWriter.document(ConfigRenderer.json(config, version: version), spec: spec,
+            var config = site.mergedConfigs[host.name.value] ?? IgnitionBackend.generated(for: host, in: site)
+            var json: JSONValue
+            if let k3s, let local = k3s.tokenLocalPath {
+                // A stand-in token (never the real one) whose contents are then replaced by `local`.
+                var stand = k3s
+                stand.token = ""
+                K3sIgnition.add(to: &config, host: host, site: site, inputs: stand)
+                json = K3sIgnition.namingTokenFile(ConfigRenderer.json(config, version: version), local: local)
+            } else {
+                json = ConfigRenderer.json(config, version: version)
+            }
+            let text = ButaneWriter.document(json, spec: spec,
                                              comment: "Host \(host.name.value) of site \(site.name.value), written by igncc.")
             return OutputFile("butane/\(host.name.value).bu", contents: Array(text.utf8), mode: 0o600)
         }.compactMap { $0 }
@@ -48,8 +63,8 @@ enum ButaneWriter {
         for (key, value) in pairs {
             let name: String
             var fieldType: ConfigSchema.FieldType = .string
-            if key == "inline" {
-                name = "inline"
+            if key == "inline" || key == "local" {
+                name = key
             } else if let f = field(type, json: key, version: version),
                       // A field whose Go type changed between versions has one entry per form;
                       // the Butane name is on the one Butane reads.

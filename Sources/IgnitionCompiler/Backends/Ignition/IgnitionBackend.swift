@@ -1,9 +1,10 @@
 /// Ignition configs, one per host: hostname, SSH keys, time zone and the host's network files,
 /// with the host's Butane snippets merged over them (see `SnippetStage`).
 enum IgnitionBackend {
-    static func files(for site: Site, style: JanssonWriter.Style) -> [OutputFile] {
+    static func files(for site: Site, style: JanssonWriter.Style, k3s: K3sBuildInputs? = nil) -> [OutputFile] {
         Parallel.chunkedMap(site.hosts) { host in
-            let config = site.mergedConfigs[host.name.value] ?? generated(for: host, in: site)
+            var config = site.mergedConfigs[host.name.value] ?? generated(for: host, in: site)
+            if let k3s { K3sIgnition.add(to: &config, host: host, site: site, inputs: k3s) }
             let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue) ?? .v3_4
             // 0600, as butane/ and network/: snippets may bring password hashes, keys and files.
             // libvirt/lab.sh copies the config it hands to a VM and makes that copy readable.
