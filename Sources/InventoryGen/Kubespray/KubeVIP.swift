@@ -89,15 +89,17 @@ struct KubeVIP {
     /// each control plane says which interface carries it (a pinned name, or the default route's,
     /// which kube-vip picks when none is named).
     func check(into diagnostics: inout Diagnostics) {
+        // What the site calls the hosts that hold the VIP.
+        let holder = site.isK3s ? "k3s server" : "control plane"
         var checkedNetworks: Set<String> = []
         for host in controlPlanes {
             guard let nic = nodeNIC(of: host), let network = site.network(named: nic.network.value) else {
-                diagnostics.error("control plane '\(host.name.value)' has no static address on the node network for kube-vip to hold the API VIP on",
+                diagnostics.error("\(holder) '\(host.name.value)' has no static address on the node network for kube-vip to hold the API VIP on",
                                   at: host.location, notes: [Diagnostic.Note("the VIP", at: vip.location)])
                 continue
             }
             if checkedNetworks.insert(network.name.value).inserted {
-                checkAddress(on: network, host: host, into: &diagnostics)
+                checkAddress(on: network, host: host, holder: holder, into: &diagnostics)
             }
             if nic.name == nil && !Self.carriesDefaultRoute(nic, network) {
                 diagnostics.error("kube-vip on '\(host.name.value)' would announce the API VIP on its default route's interface, not on this NIC of the node network: pin its name with 'name:'",
@@ -106,11 +108,11 @@ struct KubeVIP {
         }
     }
 
-    private func checkAddress(on network: Network, host: Host, into diagnostics: inout Diagnostics) {
+    private func checkAddress(on network: Network, host: Host, holder: String, into diagnostics: inout Diagnostics) {
             let cidr = network.cidr.value
             let networkNote = Diagnostic.Note("network '\(network.name.value)' declared here", at: network.cidr.location)
             if !cidr.contains(vip.value) {
-                diagnostics.error("the API VIP \(vip.value) is outside \(cidr), the node network of control plane '\(host.name.value)': kube-vip holds it on that network ('provider: external' if a load balancer answers elsewhere)",
+                diagnostics.error("the API VIP \(vip.value) is outside \(cidr), the node network of \(holder) '\(host.name.value)': kube-vip holds it on that network ('provider: external' if a load balancer answers elsewhere)",
                                   at: vip.location, notes: [networkNote])
             } else if vip.value == cidr.address || vip.value == cidr.broadcast {
                 diagnostics.error("the API VIP \(vip.value) is the \(vip.value == cidr.address ? "network" : "broadcast") address of \(cidr)",

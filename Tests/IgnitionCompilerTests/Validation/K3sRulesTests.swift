@@ -212,7 +212,7 @@ import InventoryGen
     /// The k3s servers hold the API VIP with kube-vip: its rules apply as with Kubespray.
     @Test func apiVIPIsChecked() {
         #expect(diagnose(k3sSite(kubernetes: "  api: {name: kubernetes, vip: 10.0.0.5}\n")) == [
-            "site.yaml:21:32: error: the API VIP 10.0.0.5 is outside 192.168.1.0/24, the node network of control plane 'node1': kube-vip holds it on that network ('provider: external' if a load balancer answers elsewhere)",
+            "site.yaml:21:32: error: the API VIP 10.0.0.5 is outside 192.168.1.0/24, the node network of k3s server 'node1': kube-vip holds it on that network ('provider: external' if a load balancer answers elsewhere)",
             "site.yaml:11:11: note: network 'lan' declared here",
         ])
     }
