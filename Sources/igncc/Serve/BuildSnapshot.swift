@@ -24,6 +24,8 @@ struct BuildSnapshot: Sendable {
     var index: ServeIndex?
     /// Which directory this is (device and inode of the tree when it was read).
     var identity: DirectoryIdentity
+    /// The 200 answers, prepared once per snapshot.
+    var responses: PrebuiltResponses
 
     /// The path of the index's `base_url` (`kubernetes` for `http://elrond.lacave/kubernetes`),
     /// percent-decoded, without its slashes; nil when the base URL has none (or there is no index).
@@ -49,6 +51,13 @@ struct BuildSnapshot: Sendable {
     func unprefixed(_ path: String) -> String? {
         guard let prefix, path.hasPrefix(prefix + "/") else { return nil }
         return String(path.dropFirst(prefix.count + 1))
+    }
+
+    /// `/ignition?mac=…` or `/ipxe?mac=…`: the name of the host owning the MAC and the path of
+    /// its config or iPXE script (nil for a host without one); nil when no host owns the MAC.
+    func lookup(_ path: RequestPath) -> (host: String, file: String?)? {
+        guard let index, let host = index.host(mac: path.parameter("mac") ?? "") else { return nil }
+        return (host.name, path.path == "ignition" ? host.ignition : host.ipxe)
     }
 
     struct LoadError: Error, CustomStringConvertible {
@@ -96,7 +105,9 @@ struct BuildSnapshot: Sendable {
                 }
             }
         }
-        return BuildSnapshot(files: files, index: index, identity: identity)
+        let prefix = index?.base_url.flatMap(Self.prefix(ofBaseURL:))
+        return BuildSnapshot(files: files, index: index, identity: identity,
+                             responses: PrebuiltResponses(files: files, prefix: prefix))
     }
 
     /// A regular file below `dirfd`, every component opened without following links.

@@ -15,15 +15,44 @@ struct RequestPath: Equatable {
     /// absolute-form targets (`http://host/…`), dotfiles.
     init?(target: String) {
         guard target.hasPrefix("/") else { return nil }
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let decoded = Self.percentDecode(parts[0].dropFirst()) else { return nil }
-        path = decoded
-        query = parts.count > 1 ? String(parts[1]) : nil
+        if target.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Every byte a character: the same split, by bytes (what most requests take).
+            let bytes = target.utf8
+            let question = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
+            let raw = Substring(bytes[bytes.index(after: bytes.startIndex)..<question])
+            if raw.utf8.contains(UInt8(ascii: "%")) {
+                guard let decoded = Self.percentDecode(raw) else { return nil }
+                path = decoded
+            } else {
+                path = String(raw)
+            }
+            query = question == bytes.endIndex ? nil : String(Substring(bytes[bytes.index(after: question)...]))
+        } else {
+            let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let decoded = Self.percentDecode(parts[0].dropFirst()) else { return nil }
+            path = decoded
+            query = parts.count > 1 ? String(parts[1]) : nil
+        }
         if !path.isEmpty && !Self.isServable(path) { return nil }
     }
 
     /// A relative path with plain segments only.
     static func isServable(_ path: String) -> Bool {
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            // The same rules, by bytes.
+            var segmentStart = true
+            for byte in path.utf8 {
+                if byte == UInt8(ascii: "/") {
+                    if segmentStart { return false }
+                    segmentStart = true
+                    continue
+                }
+                if segmentStart && byte == UInt8(ascii: ".") { return false }
+                if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "\\") { return false }
+                segmentStart = false
+            }
+            return !segmentStart
+        }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         return !path.isEmpty && segments.allSatisfy { segment in
             !segment.isEmpty && !segment.hasPrefix(".") &&

@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "TARGET"))
     var expose: [String] = []
 
+    /// The `Server` header of every response.
+    static let serverName = "igncc"
+
     /// The forms `--listen` takes, for its help and its error.
     static let listenForms = "PORT or :PORT (every IPv4 address), ADDRESS:PORT, or [IPV6]:PORT ([::]:PORT: every address)"
 
@@ -106,7 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let app = Application(
             responder: CallbackResponder(callback: responder.respond),
-            configuration: .init(address: .hostname(host, port: port), serverName: "igncc"),
+            server: FastPathChannel.builder(FastPath(responder: responder)),
+            configuration: .init(address: .hostname(host, port: port), serverName: Self.serverName),
             services: [SnapshotWatcher(store: store, interval: .milliseconds(Int(poll * 1000)))],
             onServerRunning: { channel in
                 let bound = channel.localAddress.flatMap { address in address.ipAddress.map { Self.display($0, address.port ?? port) } }

@@ -42,29 +42,55 @@ struct ServeResponder: Sendable {
     }
 
     private func answer(target: String, request: Request, remote: String?) -> (Response, String?) {
-        guard var path = RequestPath(target: target) else { return (Self.notFound, nil) }
         let snapshot = store.snapshot
+        switch route(target, in: snapshot) {
+        case .notFound:
+            return (Self.notFound, nil)
+        case .bootScript:
+            return (Self.text(.ok, Self.bootScript(prefix: snapshot.prefix)), nil)
+        case .lookup(let path):
+            return lookup(path, in: snapshot, request: request, remote: remote)
+        case .asset(let folder, let relative):
+            return (folder.response(for: relative, request: request), nil)
+        case .file(let path, let file):
+            return (Self.serve(file, path: path, request: request), file.host)
+        }
+    }
+
+    /// What a request target means, the same for every method and header.
+    enum Route {
+        case notFound
+        case bootScript
+        /// `/ignition?mac=…` or `/ipxe?mac=…`.
+        case lookup(RequestPath)
+        /// Below `/assets/`: the folder, and the path relative to it.
+        case asset(AssetFolder, String)
+        case file(String, BuildSnapshot.File)
+    }
+
+    func route(_ target: String, in snapshot: BuildSnapshot) -> Route {
+        guard var path = RequestPath(target: target) else { return .notFound }
         // Everything is answered at the root and below the base URL's path (`/kubernetes/…`):
         // a proxy may pass the prefix on or strip it. A path that means something at the root
         // keeps that meaning.
         if !answers(path.path, in: snapshot), let inner = snapshot.unprefixed(path.path) { path.path = inner }
         switch path.path {
         case "boot.ipxe":
-            return (Self.text(.ok, Self.bootScript(prefix: snapshot.prefix)), nil)
+            return .bootScript
         case "ignition", "ipxe":
-            return lookup(path, in: snapshot, request: request, remote: remote)
+            return .lookup(path)
         default:
             if path.path.hasPrefix("assets/"), let assets {
-                return (assets.response(for: String(path.path.dropFirst(7)), request: request), nil)
+                return .asset(assets, String(path.path.dropFirst(7)))
             }
-            guard let file = snapshot.files[path.path] else { return (Self.notFound, nil) }
-            return (Self.serve(file, path: path.path, request: request), file.host)
+            guard let file = snapshot.files[path.path] else { return .notFound }
+            return .file(path.path, file)
         }
     }
 
     /// Whether `path` (relative, decoded) is something this server answers at the root.
     private func answers(_ path: String, in snapshot: BuildSnapshot) -> Bool {
-        ["boot.ipxe", "ignition", "ipxe"].contains(path) || (assets != nil && path.hasPrefix("assets/"))
+        path == "boot.ipxe" || path == "ignition" || path == "ipxe" || (assets != nil && path.hasPrefix("assets/"))
             || snapshot.files[path] != nil
     }
 
@@ -73,12 +99,11 @@ struct ServeResponder: Sendable {
     /// (with `probe=1`, as `/boot.ipxe` asks first, a 404 so that iPXE tries its next NIC).
     private func lookup(_ path: RequestPath, in snapshot: BuildSnapshot, request: Request, remote: String?) -> (Response, String?) {
         let mac = path.parameter("mac") ?? ""
-        if let index = snapshot.index, let host = index.host(mac: mac) {
-            let file = path.path == "ignition" ? host.ignition : host.ipxe
-            if let file, let bytes = snapshot.files[file] {
-                return (Self.serve(bytes, path: file, request: request), host.name)
+        if let found = snapshot.lookup(path) {
+            if let file = found.file, let bytes = snapshot.files[file] {
+                return (Self.serve(bytes, path: file, request: request), found.host)
             }
-            return (Self.notFound, host.name)
+            return (Self.notFound, found.host)
         }
         guard path.path == "ipxe", path.parameter("probe") == nil else { return (Self.notFound, nil) }
         let shown = ServeIndex.normalize(mac).map { digits in
@@ -121,8 +146,10 @@ struct ServeResponder: Sendable {
     static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
         var buffer = ByteBuffer()
         buffer.writeString(body)
-        return Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: buffer))
+        return Response(status: status, headers: textHeaders, body: .init(byteBuffer: buffer))
     }
+
+    static let textHeaders: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
 
     static func contentType(of path: String) -> String {
         path.hasSuffix(".ign") || path.hasSuffix(".json") ? "application/json" : "text/plain; charset=utf-8"
@@ -131,9 +158,7 @@ struct ServeResponder: Sendable {
     /// A file of the build: exactly its bytes, its sha512 as the ETag, conditional and range requests.
     static func serve(_ file: BuildSnapshot.File, path: String, request: Request) -> Response {
         let etag = file.etag
-        var headers: HTTPFields = [
-            .contentType: file.contentType, .eTag: etag, .acceptRanges: "bytes", .cacheControl: "no-cache",
-        ]
+        var headers = fileHeaders(file)
         if let condition = request.headers[.ifNoneMatch], matches(condition, etag) {
             return Response(status: .notModified, headers: headers)
         }
@@ -151,6 +176,11 @@ struct ServeResponder: Sendable {
             headers[.contentRange] = "bytes */\(length)"
             return Response(status: .rangeNotSatisfiable, headers: headers, body: .init(byteBuffer: ByteBuffer()))
         }
+    }
+
+    /// The headers of every answer with a file of the build (before `Content-Range`).
+    static func fileHeaders(_ file: BuildSnapshot.File) -> HTTPFields {
+        [.contentType: file.contentType, .eTag: file.etag, .acceptRanges: "bytes", .cacheControl: "no-cache"]
     }
 
     /// If-None-Match: `*` or a list of (possibly weak) entity tags.

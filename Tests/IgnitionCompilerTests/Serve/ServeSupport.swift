@@ -8,6 +8,8 @@ struct RawHTTP {
         var status: Int
         var headers: [String: String]
         var body: [UInt8]
+        /// The whole answer as received: status line, headers and body.
+        var raw: [UInt8]
 
         subscript(_ name: String) -> String? { headers[name.lowercased()] }
     }
@@ -15,6 +17,23 @@ struct RawHTTP {
     let port: Int
 
     func request(_ method: String, _ target: String, headers: [String: String] = [:]) throws -> Reply {
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
+        text += "\r\n"
+        let received = try exchange(Array(text.utf8))
+        guard let split = Self.find([13, 10, 13, 10], in: received) else { throw POSIXError(.EBADMSG) }
+        let head = String(decoding: received[..<split], as: UTF8.self).components(separatedBy: "\r\n")
+        let status = Int(head[0].split(separator: " ")[1]) ?? 0
+        var fields: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Reply(status: status, headers: fields, body: Array(received[(split + 4)...]), raw: received)
+    }
+
+    /// Sends `bytes` on a new connection and returns what comes back until the server closes it.
+    func exchange(_ bytes: [UInt8]) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -26,11 +45,12 @@ struct RawHTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
         guard connected else { throw POSIXError(.ECONNREFUSED) }
-        var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
-        text += "\r\n"
-        let bytes = Array(text.utf8)
-        guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw POSIXError(.EIO) }
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw POSIXError(.EIO) }
+            sent += n
+        }
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -38,15 +58,7 @@ struct RawHTTP {
             if n <= 0 { break }
             received += chunk[0..<n]
         }
-        guard let split = Self.find([13, 10, 13, 10], in: received) else { throw POSIXError(.EBADMSG) }
-        let head = String(decoding: received[..<split], as: UTF8.self).components(separatedBy: "\r\n")
-        let status = Int(head[0].split(separator: " ")[1]) ?? 0
-        var fields: [String: String] = [:]
-        for line in head.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return Reply(status: status, headers: fields, body: Array(received[(split + 4)...]))
+        return received
     }
 
     func get(_ target: String, headers: [String: String] = [:]) throws -> Reply { try request("GET", target, headers: headers) }
