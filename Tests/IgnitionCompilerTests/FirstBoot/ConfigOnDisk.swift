@@ -15,7 +15,12 @@ struct ConfigOnDisk {
         var checked: [String: Int] = [:]
     }
 
-    init(configFile: String, disk: DiskReader) throws {
+    /// The bytes served at each http(s) URL a file's `contents.source` names (what the engine
+    /// fetched): such a file is compared with them, and is a problem when the map lacks its URL.
+    let served: [String: [UInt8]]
+
+    init(configFile: String, disk: DiskReader, served: [String: [UInt8]] = [:]) throws {
+        self.served = served
         var diagnostics = Diagnostics()
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: configFile)))
         guard let node = JSONParser().parse(bytes, file: configFile, diagnostics: &diagnostics) else {
@@ -106,6 +111,15 @@ struct ConfigOnDisk {
             let mode = file.jsonValue("mode")?.scalar.flatMap { Int($0) } ?? 0o644
             guard try expect(path, type: "regular", mode: mode, owner: owner(file)) else { continue }
             let source = file.jsonValue("contents")?.jsonValue("source")?.scalar ?? "data:,"
+            if source.hasPrefix("http://") || source.hasPrefix("https://") {
+                guard let bytes = served[source] else {
+                    report.problems.append("\(path): the checker was not told what '\(source)' served")
+                    continue
+                }
+                try contents(path, String(decoding: bytes, as: UTF8.self))
+                report.checked["remote files", default: 0] += 1
+                continue
+            }
             guard (file.jsonValue("contents")?.jsonValue("compression")?.scalar ?? "").isEmpty,
                   let bytes = DataURL.decode(source) else {
                 report.problems.append("\(path): the checker reads data URLs without compression only")

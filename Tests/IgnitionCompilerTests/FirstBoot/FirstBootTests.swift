@@ -14,20 +14,31 @@ import Testing
         var out: String { directory.file("out") }
         func config(_ host: String) -> String { out + "/ignition/\(host).ign" }
 
-        init(port: Int = 8080, ignitionVersion: String = "3.3.0") throws {
+        /// `fixture` names a folder of Fixtures holding a site.yaml; `buildAssets`, when given,
+        /// is the `--assets` folder of the build (as a user builds a site whose hashes come from
+        /// the files `igncc serve --assets` serves).
+        init(port: Int = 8080, ignitionVersion: String = "3.3.0", fixture: String = "firstboot",
+             buildAssets: ((TemporaryDirectory) throws -> String)? = nil) throws {
             directory = try TemporaryDirectory()
-            let fixture = TestPaths.fixtures.appendingPathComponent("firstboot/site.yaml").path
+            let fixture = TestPaths.fixtures.appendingPathComponent("\(fixture)/site.yaml").path
             let text = try String(contentsOfFile: fixture, encoding: .utf8)
             let site = text.replacingOccurrences(of: "http://10.0.2.2:8080", with: "http://10.0.2.2:\(port)")
                 .replacingOccurrences(of: "ignition_version: 3.3.0", with: "ignition_version: \(ignitionVersion)")
             try directory.write("site.yaml", site)
-            let result = try runProcess(TestPaths.binary, ["build", directory.file("site.yaml"), "-o", out])
+            let assets = try buildAssets?(directory)
+            let result = try runProcess(TestPaths.binary, ["build", directory.file("site.yaml"), "-o", out]
+                                        + (assets.map { ["--assets", $0] } ?? []))
             guard result.status == 0 else { throw BootHarnessError("igncc build failed:\n\(result.stderr)") }
         }
 
         /// `--assets` for `igncc serve`: the kit's kernel and initramfs under the default names
         /// of `serve.images` (the kit stands in for both systems' PXE images).
         func assets(kit: BootKit) throws -> String {
+            try Self.assets(kit: kit, in: directory)
+        }
+
+        /// The kit's images as `assets(kit:)` lays them out, in `directory`'s folder `assets`.
+        static func assets(kit: BootKit, in directory: TemporaryDirectory) throws -> String {
             let assets = directory.file("assets")
             let names = [("fcos", "fedora-coreos-live-kernel.x86_64", kit.kernel),
                          ("fcos", "fedora-coreos-live-initramfs.x86_64.img", kit.initramfs),
