@@ -30,11 +30,25 @@ import Testing
         defer { assets.remove() }
         try FileManager.default.createDirectory(atPath: assets.file("k3s"), withIntermediateDirectories: true)
         try assets.write("k3s/k3s-v1.33.4+k3s1-x86-64.raw", String(repeating: "sysext image\n", count: 100_000))
-        let (artifact, problems) = resolve(.flatcar, try site(k3s: "    sysext: {url: mirror/k3s.raw}\n"), assets: assets.path)
+        try assets.write("k3s/mine.raw", "another image\n")
+        let sha256sum = try #require(which("sha256sum"))
+        let (artifact, problems) = resolve(.flatcar, try site(), assets: assets.path)
         #expect(problems.isEmpty)
-        let sum = try runProcess(try #require(which("sha256sum")), [assets.file("k3s/k3s-v1.33.4+k3s1-x86-64.raw")])
-        #expect(artifact == K3sIgnition.Artifact(url: "http://192.168.1.10:8080/mirror/k3s.raw",
+        let sum = try runProcess(sha256sum, [assets.file("k3s/k3s-v1.33.4+k3s1-x86-64.raw")])
+        #expect(artifact == K3sIgnition.Artifact(url: "http://192.168.1.10:8080/assets/k3s/k3s-v1.33.4+k3s1-x86-64.raw",
                                                  sha256: String(sum.stdout.prefix(64))))
+        // A url of its own below assets/ is the file at that place, not the default one.
+        let (mine, none) = resolve(.flatcar, try site(k3s: "    sysext: {url: assets/k3s/mine.raw}\n"), assets: assets.path)
+        #expect(none.isEmpty)
+        let mineSum = try runProcess(sha256sum, [assets.file("k3s/mine.raw")])
+        #expect(mine == K3sIgnition.Artifact(url: "http://192.168.1.10:8080/assets/k3s/mine.raw", sha256: String(mineSum.stdout.prefix(64))))
+        // Elsewhere, no file of --assets is what the nodes fetch: its hash is asked for.
+        for url in ["mirror/k3s.raw", "'https://extensions.flatcar.org/extensions/k3s-v1.33.4+k3s1-x86-64.raw'"] {
+            let (elsewhere, asked) = resolve(.flatcar, try site(k3s: "    sysext: {url: \(url)}\n"), assets: assets.path)
+            #expect(elsewhere == nil)
+            let path = url.trimmingCharacters(in: ["'"])
+            #expect(asked == ["site.yaml:23:19: error: the k3s system extension (Flatcar hosts) is fetched from '\(path)', not from igncc serve's 'assets/', so no file of --assets is it: set its 'sha256' in 'kubernetes.k3s.sysext'"])
+        }
     }
 
     @Test func neitherHashNorAssetsNorBaseURL() throws {

@@ -218,7 +218,7 @@ import InventoryGen
     }
 
     @Test func kubesprayTargetIsRefusedOrSkipped() throws {
-        let site = try compile(k3sSite(k3s: "    binary: {url: 'http://assets.example/k3s'}\n"))
+        let site = try compile(k3sSite(k3s: "    binary: {url: 'http://assets.example/k3s', sha256: \(String(repeating: "0f", count: 32))}\n"))
         #expect(Compiler.check(site, targets: [.kubespray], explicit: true, backends: InventoryGen.allBackends).all.map(\.message) == [
             "the site's distribution is k3s: Kubespray does not install it, so there is no Kubespray inventory",
         ])

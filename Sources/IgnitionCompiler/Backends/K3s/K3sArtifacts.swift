@@ -4,8 +4,9 @@ import Foundation
 /// Where the hosts of one OS fetch k3s from, and the SHA-256 Ignition checks it against:
 /// `kubernetes.k3s.binary` (Fedora CoreOS) or `.sysext` (Flatcar). The URL is the given one
 /// (relative ones under `serve.base_url`), else the default under `<base_url>/assets/`; the hash
-/// is the given `sha256`, else that of the file under the assets directory (`--assets DIR`,
-/// laid out as `igncc serve --assets DIR` serves it at `/assets/`), hashed at build time.
+/// is the given `sha256`, else that of the file the nodes fetch, under the assets directory
+/// (`--assets DIR`, laid out as `igncc serve --assets DIR` serves it at `/assets/`), hashed at
+/// build time: only a path below `assets/` names such a file, so any other `url` needs its `sha256`.
 enum K3sArtifacts {
     static func resolve(_ os: OperatingSystem, in site: Site, assets: String?,
                         diagnostics: inout Diagnostics) -> K3sIgnition.Artifact? {
@@ -13,24 +14,27 @@ enum K3sArtifacts {
         let (given, field) = os == .fcos ? (k3s.binary, "kubernetes.k3s.binary") : (k3s.sysext, "kubernetes.k3s.sysext")
         let what = os == .fcos ? "the k3s binary (Fedora CoreOS hosts)" : "the k3s system extension (Flatcar hosts)"
         let at = given?.url?.location ?? given?.location ?? k3s.location
-        let defaultPath = K3sIgnition.defaultPath(os, version: k3s.version.value)
-        let (path, url) = location(os, in: site) ?? (defaultPath, nil)
+        let (path, url) = location(os, in: site) ?? (K3sIgnition.defaultPath(os, version: k3s.version.value), nil)
         if url == nil {
             diagnostics.error("\(what) is fetched from '\(path)' under 'serve.base_url', but the site has none; set 'serve.base_url' or an absolute 'url' in '\(field)'",
                               at: at)
         }
         var sha256 = given?.sha256?.value.lowercased()
         if sha256 == nil {
-            let relative = String(defaultPath.dropFirst("assets/".count))
-            if let assets {
+            // The file `igncc serve --assets DIR` answers the nodes' request with.
+            let relative = path.hasPrefix("assets/") ? String(path.dropFirst("assets/".count)) : nil
+            if let relative, let assets {
                 let file = assets + "/" + relative
                 switch hash(file) {
                 case .success(let hex): sha256 = hex
                 case .failure(let failure):
                     diagnostics.error("\(what) has no 'sha256' in '\(field)', and '\(file)' cannot be hashed: \(failure.text)", at: at)
                 }
-            } else {
+            } else if let relative {
                 diagnostics.error("\(what) has no 'sha256': set it in '\(field)', or build with --assets DIR holding '\(relative)'", at: at)
+            } else {
+                diagnostics.error("\(what) is fetched from '\(path)', not from igncc serve's 'assets/', so no file of --assets is it: set its 'sha256' in '\(field)'",
+                                  at: at)
             }
         }
         guard let url, let sha256 else { return nil }
