@@ -177,9 +177,9 @@ let testK3sToken = "1e57" + String(repeating: "0", count: 56) + "70ce"
 func testK3sInputs(_ site: Site) -> K3sBuildInputs? {
     guard let k3s = site.kubernetes?.k3s else { return nil }
     var artifacts: [OperatingSystem: K3sIgnition.Artifact] = [:]
+    let assets = fakeK3sAssets(version: k3s.version.value)
     for os in OperatingSystem.allCases {
         var diagnostics = Diagnostics()
-        let assets = fakeK3sAssets(version: k3s.version.value)
         guard site.hosts.contains(where: { $0.os.value == os }) else { continue }
         if let artifact = K3sArtifacts.resolve(os, in: site, assets: assets, diagnostics: &diagnostics) {
             artifacts[os] = artifact

@@ -12,7 +12,7 @@ enum ButaneBackend {
             guard let version = IgnitionSpecVersion(string: host.ignitionVersion.value.rawValue),
                   let spec = ButaneSpec.find(variant: host.os.value == .fcos ? .fcos : .flatcar, ignition: version) else { return nil }
             var config = site.mergedConfigs[host.name.value] ?? IgnitionBackend.generated(for: host, in: site)
-            var json: JSONValue
+            let json: JSONValue
             if let k3s, let local = k3s.tokenLocalPath {
                 // A stand-in token (never the real one) whose contents are then replaced by `local`.
                 var stand = k3s

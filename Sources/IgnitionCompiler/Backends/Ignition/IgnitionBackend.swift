@@ -38,12 +38,7 @@ enum IgnitionBackend {
         var storage = ConfigNode.object()
         storage["files"] = .list(files)
         if let timezone = host.timezone {
-            var link = ConfigNode.object(at: timezone.location)
-            link["path"] = .string("/etc/localtime", at: timezone.location)
-            link["overwrite"] = .bool(true, at: timezone.location)
-            link["target"] = .string("../usr/share/zoneinfo/\(timezone.value)", at: timezone.location)
-            link["hard"] = .bool(false, at: timezone.location)
-            storage["links"] = .list([link])
+            storage["links"] = .list([link("/etc/localtime", to: "../usr/share/zoneinfo/\(timezone.value)", at: timezone.location)])
         }
         root["storage"] = storage
         return root
@@ -63,6 +58,16 @@ enum IgnitionBackend {
     }
 
     /// A file node that replaces whatever is at `path`, with the contents as a data URL.
+    /// A symbolic link igncc writes: replaces what is at `path` (the images have some of them).
+    static func link(_ path: String, to target: String, at location: SourceLocation?) -> ConfigNode {
+        var node = ConfigNode.object(at: location)
+        node["path"] = .string(path, at: location)
+        node["overwrite"] = .bool(true, at: location)
+        node["target"] = .string(target, at: location)
+        node["hard"] = .bool(false, at: location)
+        return node
+    }
+
     static func file(_ path: String, contents: [UInt8], mode: Int, at location: SourceLocation?) -> ConfigNode {
         var node = ConfigNode.object(at: location)
         node["path"] = .string(path, at: location)

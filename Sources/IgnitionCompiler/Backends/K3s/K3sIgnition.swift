@@ -39,9 +39,12 @@ enum K3sIgnition {
     /// not write them too, as the layer is added after the snippets are merged.
     static func reservedPaths(version: String) -> [String] {
         [K3sNodeConfig.configPath, K3sNodeConfig.tokenPath, K3sUnits.binaryPath, sysextPath(version: version), sysextLink,
-         K3sKubeVIP.manifestPath] + reservedUnits.map { "/etc/systemd/system/multi-user.target.wants/" + $0 }
+         K3sKubeVIP.manifestPath] + reservedUnits.map(wantsLink)
     }
     static let reservedUnits = [K3sUnits.name(.server), K3sUnits.name(.agent)]
+
+    /// The link that enables `unit` on Flatcar, where the extension brings the unit.
+    static func wantsLink(_ unit: String) -> String { "/etc/systemd/system/multi-user.target.wants/" + unit }
 
     /// `config` (rendered JSON) with the token file's contents named by `local` instead of given:
     /// how the Butane document refers to the token file.
@@ -95,23 +98,14 @@ enum K3sIgnition {
             let image = sysextPath(version: k3s.version.value)
             files.append(remote(image, artifact, mode: 0o644, at: at))
             let links = [
-                symlink(sysextLink, to: image, at: at),
-                symlink("/etc/systemd/system/multi-user.target.wants/" + unitName, to: sysextUnitDirectory + "/" + unitName, at: at),
+                IgnitionBackend.link(sysextLink, to: image, at: at),
+                IgnitionBackend.link(wantsLink(unitName), to: sysextUnitDirectory + "/" + unitName, at: at),
             ]
             config.modifyObject("storage") { storage in
                 storage.modifyList("files") { $0 += files }
                 storage.modifyList("links") { $0 += links }
             }
         }
-    }
-
-    private static func symlink(_ path: String, to target: String, at location: SourceLocation) -> ConfigNode {
-        var link = ConfigNode.object(at: location)
-        link["path"] = .string(path, at: location)
-        link["overwrite"] = .bool(true, at: location)
-        link["target"] = .string(target, at: location)
-        link["hard"] = .bool(false, at: location)
-        return link
     }
 
     private static func remote(_ path: String, _ artifact: Artifact, mode: Int, at location: SourceLocation) -> ConfigNode {
