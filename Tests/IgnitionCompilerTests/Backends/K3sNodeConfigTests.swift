@@ -126,16 +126,28 @@ import Testing
     }
 }
 
+/// A scratch root for systemd's `--root`: this machine's own unit files (the targets igncc's units
+/// name), nothing else.
+private func systemdScratchRoot() throws -> TemporaryDirectory {
+    let root = try TemporaryDirectory()
+    do {
+        try FileManager.default.createDirectory(atPath: root.file("usr/lib/systemd"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/usr/lib/systemd/system", toPath: root.file("usr/lib/systemd/system"))
+    } catch {
+        root.remove()
+        throw error
+    }
+    return root
+}
+
 /// igncc's k3s units, as Debian's systemd reads them: `systemd-analyze verify` in a scratch root
 /// with the host's own unit files (for the targets they name) and a stand-in k3s binary.
 @Suite struct K3sUnitsTests {
     private func verify(_ kind: K3sNodeConfig.Kind, binary: Bool) throws -> ProcessResult {
         let analyze = try #require(which("systemd-analyze"))
-        let root = try TemporaryDirectory()
+        let root = try systemdScratchRoot()
         defer { root.remove() }
         let fm = FileManager.default
-        try fm.createDirectory(atPath: root.file("usr/lib/systemd"), withIntermediateDirectories: true)
-        try fm.copyItem(atPath: "/usr/lib/systemd/system", toPath: root.file("usr/lib/systemd/system"))
         try fm.createDirectory(atPath: root.file("etc/systemd/system"), withIntermediateDirectories: true)
         try fm.createDirectory(atPath: root.file("usr/local/bin"), withIntermediateDirectories: true)
         if binary {
@@ -223,11 +235,9 @@ import Testing
     @Test(.enabled(if: which("systemctl") != nil && FileManager.default.fileExists(atPath: "/usr/lib/systemd/system/multi-user.target")))
     func flatcarUnitIsEnabledOnceMerged() throws {
         let (config, _) = try config("gpu1", os: .flatcar)
-        let root = try TemporaryDirectory()
+        let root = try systemdScratchRoot()
         defer { root.remove() }
         let fm = FileManager.default
-        try fm.createDirectory(atPath: root.file("usr/lib/systemd"), withIntermediateDirectories: true)
-        try fm.copyItem(atPath: "/usr/lib/systemd/system", toPath: root.file("usr/lib/systemd/system"))
         // The unit as the bakery's k3s.sysext/files ships it (its [Install] section is what counts).
         try fm.createDirectory(atPath: root.file("usr/local/lib/systemd/system"), withIntermediateDirectories: true)
         try root.write("usr/local/lib/systemd/system/k3s-agent.service",
